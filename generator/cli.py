@@ -1,0 +1,146 @@
+"""``python -m generator validate | build | serve``: the editors' commands.
+
+Output is Vietnamese and never a traceback: an editor who sees one cannot tell
+their mistake from ours. ``--debug`` shows it for developers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generator.diagnostics import Severity, summary
+from generator.loader import LoadResult, load_catalogue_cached
+from generator.mkdocs_hooks import CATALOGUE_ENV
+from generator.text import file_size
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator",
+                                     description="Kiểm tra và dựng trang web bộ thủ tục hành chính.")
+    parser.add_argument("--debug", action="store_true", help="in chi tiết lỗi nội bộ (cho lập trình viên)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--catalogue", type=Path, default=Path("procedures"),
+                         help="thư mục bộ thủ tục (mặc định: procedures)")
+        sub.add_argument("--config", type=Path, default=PROJECT / "mkdocs.yml", help=argparse.SUPPRESS)
+        return sub
+
+    command("validate", "kiểm tra mọi tệp thủ tục và in tất cả lỗi")
+    build = command("build", "kiểm tra rồi dựng trang web")
+    build.add_argument("--site-dir", type=Path, default=Path("site"),
+                       help="thư mục đặt trang web (mặc định: site)")
+    serve = command("serve", "xem trước trang web, tự cập nhật khi sửa tệp")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ máy chủ xem trước")
+    return parser
+
+
+def _validate(catalogue: Path) -> LoadResult:
+    result = load_catalogue_cached(catalogue)
+    for diagnostic in result.diagnostics:
+        print(diagnostic)
+    print(summary(result.diagnostics, result.files_checked), file=sys.stderr)
+    return result
+
+
+def _has_errors(result: LoadResult) -> bool:
+    return not result.ok or any(d.severity is Severity.ERROR for d in result.diagnostics)
+
+
+def _setup_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    mkdocs = logging.getLogger("mkdocs")
+    mkdocs.handlers[:] = [handler]
+    mkdocs.setLevel(logging.WARNING)
+    mkdocs.propagate = False
+    logging.getLogger("mkdocs.hooks.tthc").setLevel(logging.INFO)
+
+
+def _tree_size(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def build(catalogue: Path, site_dir: Path, config: Path) -> int:
+    """Build into a fresh folder beside ``site_dir`` and swap it in only on success."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    started = time.monotonic()
+    result = _validate(catalogue)
+    if _has_errors(result):
+        print("Chưa dựng trang web vì bộ thủ tục còn lỗi.", file=sys.stderr)
+        return 1
+    site_dir = site_dir.absolute()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    os.environ[CATALOGUE_ENV] = str(catalogue.absolute())
+    _setup_logging()
+    print(f"Đang dựng {len(result.catalogue.entries)} thủ tục…", file=sys.stderr)
+    try:
+        mkdocs_build(load_config(str(config), site_dir=str(staging), strict=True))
+    except (Abort, MkDocsException, SystemExit) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"Dựng trang web thất bại: {exc}", file=sys.stderr)
+        print(f"Thư mục {site_dir} được giữ nguyên.", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(staging.name.replace(".new-", ".old-"))
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    if old:
+        shutil.rmtree(old)
+    files, size = _tree_size(site_dir)
+    forms = sum(len(e.procedure.forms) for e in result.catalogue.entries)
+    print(f"Xong: {len(result.catalogue.entries)} thủ tục, {forms} biểu mẫu; {files} tệp, "
+          f"{file_size(size)} trong {site_dir} ({time.monotonic() - started:.1f} giây).", file=sys.stderr)
+    return 0
+
+
+def serve(catalogue: Path, config: Path, dev_addr: str) -> int:
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    if _has_errors(_validate(catalogue)):
+        print("Hãy sửa các lỗi trên rồi chạy lại lệnh xem trước.", file=sys.stderr)
+        return 1
+    os.environ[CATALOGUE_ENV] = str(catalogue.absolute())
+    _setup_logging()
+    logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)
+    logging.getLogger("mkdocs.commands.serve").setLevel(logging.INFO)
+    mkdocs_serve(str(config), dev_addr=dev_addr, watch=[str(catalogue.absolute())], strict=False)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return 1 if _has_errors(_validate(args.catalogue)) else 0
+        if args.command == "build":
+            return build(args.catalogue, args.site_dir, args.config)
+        return serve(args.catalogue, args.config, args.dev_addr)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: no traceback for editors
+        if args.debug:
+            raise
+        print(f"Lỗi nội bộ của công cụ: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("Đây không phải lỗi của bạn. Hãy báo cho người quản trị kèm lệnh vừa chạy "
+              "(chạy lại với --debug để xem chi tiết).", file=sys.stderr)
+        return 2

@@ -1,0 +1,43 @@
+"""The one problem type editors see, whatever stage found it.
+
+Every check (YAML syntax, schema, cross-references, files) reports through
+``Diagnostic`` so that output, sorting and tests treat all problems alike, in the
+``path:line:col: severity: key: message`` shape editors' tools already understand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    file: str
+    line: int
+    column: int
+    key: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        key = f"{self.key}: " if self.key else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {key}{self.message}"
+
+
+def summary(diagnostics: list[Diagnostic], files_checked: int) -> str:
+    """The closing line of a validation run, in Vietnamese."""
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    files_with_errors = len({d.file for d in diagnostics if d.severity is Severity.ERROR})
+    if not diagnostics:
+        return f"Đã kiểm tra {files_checked} tệp: không có lỗi."
+    text = f"Đã kiểm tra {files_checked} tệp: {errors} lỗi trong {files_with_errors} tệp"
+    if warnings:
+        text += f", {warnings} cảnh báo"
+    return text + "."

@@ -1,0 +1,146 @@
+"""A catalogue directory → ``model.Catalogue`` and every problem found on the way.
+
+Everything is checked in one run so an editor sees all problems at once; a file
+that fails is left out of the catalogue but does not stop the others being read.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from generator import checks
+from generator.diagnostics import Diagnostic, Severity
+from generator.messages import diagnostics_from
+from generator.model import Catalogue, CatalogueInfo, Entry, Procedure
+from generator.yamlsource import YamlDocument, read_yaml
+
+CATALOGUE_FILE = "catalogue.yml"
+
+
+@dataclass
+class LoadResult:
+    catalogue: Catalogue | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.catalogue is not None and not any(
+            d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """How a file is named in diagnostics: relative to ``root`` when below it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def procedure_files(directory: Path) -> list[Path]:
+    """Every procedure file below ``directory``, in a stable order; hidden folders skipped."""
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root) / name
+            if name.endswith(".yml") and not name.startswith(".") and path != directory / CATALOGUE_FILE:
+                found.append(path)
+    return found
+
+
+_cache: dict[tuple[Path, Path], tuple[tuple, LoadResult]] = {}
+
+
+def _fingerprint(directory: Path) -> tuple:
+    """Names, sizes and times of every file: what must change for a reload to matter."""
+    stats = []
+    for root, dirs, files in os.walk(directory):
+        dirs.sort()
+        for name in sorted(files):
+            st = os.stat(os.path.join(root, name))
+            stats.append((root, name, st.st_size, st.st_mtime_ns))
+    return tuple(stats)
+
+
+def load_catalogue_cached(directory: Path, display_root: Path | None = None) -> LoadResult:
+    """``load_catalogue``, reused while no file below ``directory`` changed.
+
+    The CLI validates before it builds and the engine adapter loads again inside
+    the build; on thousands of files that second parse would cost seconds.
+    """
+    key = (Path(directory).absolute(), Path(display_root or Path.cwd()).absolute())
+    fingerprint = _fingerprint(key[0])
+    cached = _cache.get(key)
+    if cached and cached[0] == fingerprint:
+        return cached[1]
+    result = load_catalogue(*key)
+    _cache.clear()
+    _cache[key] = (fingerprint, result)
+    return result
+
+
+def load_catalogue(directory: Path, display_root: Path | None = None) -> LoadResult:
+    directory = Path(directory).absolute()
+    root = Path(display_root or Path.cwd()).absolute()
+    result = LoadResult(catalogue=None)
+
+    if not directory.is_dir():
+        result.diagnostics.append(Diagnostic(display_path(directory, root), 1, 1, "",
+                                             "không tìm thấy thư mục bộ thủ tục"))
+        return result
+
+    info_path = directory / CATALOGUE_FILE
+    info_display = display_path(info_path, root)
+    info = None
+    if not info_path.is_file():
+        result.diagnostics.append(Diagnostic(info_display, 1, 1, "",
+                                             f"thiếu tệp {CATALOGUE_FILE} khai báo cấp, lĩnh vực và cơ quan"))
+    else:
+        result.files_checked += 1
+        info, info_doc = _validate(info_path, info_display, CatalogueInfo, result.diagnostics)
+        if info is not None:
+            result.diagnostics += checks.check_registries(info, info_doc, info_display)
+
+    parsed: list[tuple[Procedure, YamlDocument, Path, str]] = []
+    for path in procedure_files(directory):
+        result.files_checked += 1
+        display = display_path(path, root)
+        procedure, doc = _validate(path, display, Procedure, result.diagnostics)
+        if procedure is not None:
+            parsed.append((procedure, doc, path, display))
+
+    if info is None:
+        return result
+    catalogue = Catalogue(info=info, directory=directory)
+    for procedure, doc, path, display in parsed:
+        problems = checks.check_procedure(procedure, doc, display, path, catalogue)
+        result.diagnostics += problems
+        if not problems:
+            catalogue.entries.append(Entry(procedure, path))
+    result.diagnostics += checks.check_unique_codes(parsed)
+    catalogue.entries.sort(key=lambda e: e.procedure.code)
+    result.diagnostics.sort()
+    result.catalogue = catalogue
+    return result
+
+
+def _validate(path: Path, display: str, model, diagnostics: list[Diagnostic]):
+    doc, problems = read_yaml(path, display)
+    diagnostics += problems
+    if doc is None:
+        return None, None
+    if not isinstance(doc.data, dict):
+        diagnostics.append(Diagnostic(display, 1, 1, "",
+                                      "tệp phải là một khối khóa: giá trị (ví dụ “name: …”)"))
+        return None, doc
+    try:
+        value = model.model_validate(doc.data)
+    except ValidationError as exc:
+        diagnostics += diagnostics_from(exc, model, doc, display)
+        return None, doc
+    return (None if problems else value), doc

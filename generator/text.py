@@ -1,0 +1,29 @@
+"""Small text helpers shared by pages and exports: Vietnamese sorting and numbers."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Order Vietnamese names as a reader expects: by letters first, tone marks after.
+
+    Code-point order would put every name starting with “Đ” after “Z”.
+    """
+    folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    base = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    return (base, text)
+
+
+def file_size(size: int) -> str:
+    """Bytes as a reader on a metered connection wants them: “14 KB”, “1,2 MB”."""
+    if size < 1000:
+        return f"{size} B"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} KB"
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+
+
+def vn_date(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"

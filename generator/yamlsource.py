@@ -1,0 +1,193 @@
+"""Reading one YAML file into plain data *and* the position of every key and value.
+
+PyYAML's constructors would silently turn ``1.000080`` into a float, ``NO`` into
+``False`` and ``7:30`` into 450, keep the last of two duplicate keys and happily
+expand an alias bomb. Editors must never lose data that way, so we compose the
+node tree with libyaml (fast) and convert it ourselves: text stays text, plain
+scalars YAML would read as something else become ``Misread`` (the model rejects
+them with a hint to quote), duplicate keys and anchors/aliases are errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.diagnostics import Diagnostic
+
+Path_ = tuple  # a location inside a document: ("documents", 2, "form")
+
+_TAG = "tag:yaml.org,2002:"
+_DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+
+# What a plain scalar turned into, in the words an editor understands.
+_KINDS = {
+    _TAG + "int": "một số nguyên",
+    _TAG + "float": "một số thập phân",
+    _TAG + "bool": "giá trị đúng/sai",
+    _TAG + "timestamp": "ngày tháng",
+}
+
+# libyaml's problem texts, translated; anything else is shown as it is.
+_SYNTAX_MESSAGES = {
+    "mapping values are not allowed here": "dấu hai chấm “:” không hợp lệ ở đây; nếu giá trị có dấu hai chấm, hãy đặt cả giá trị trong dấu nháy kép",
+    "found character '\\t' that cannot start any token": "không được dùng phím Tab để thụt lề; hãy dùng dấu cách",
+    "found a tab character that violates indentation": "không được dùng phím Tab để thụt lề; hãy dùng dấu cách",
+    "could not find expected ':'": "thiếu dấu hai chấm “:” sau tên khóa",
+    "did not find expected key": "thụt lề không thẳng hàng với các khóa phía trên",
+    "did not find expected '-' indicator": "thụt lề của danh sách không thẳng hàng (các mục phải bắt đầu bằng “- ” cùng một cột)",
+    "found unexpected end of stream": "tệp kết thúc khi chuỗi trong dấu nháy chưa được đóng",
+    "expected a single document in the stream": "mỗi tệp chỉ được chứa một thủ tục (bỏ dòng “---” thứ hai)",
+    "found unknown escape character": "ký tự “\\” không hợp lệ trong dấu nháy kép; dùng dấu nháy đơn hoặc viết “\\\\”",
+    "found undefined alias": "không dùng bí danh YAML (*tên)",
+    "did not find expected node content": "thiếu giá trị",
+    "found character that cannot start any token": "ký tự đầu giá trị không hợp lệ (ví dụ @ hoặc `); hãy đặt giá trị trong dấu nháy kép",
+    "did not find expected ',' or ']'": "danh sách trong ngoặc vuông thiếu dấu phẩy hoặc dấu “]”",
+    "did not find expected ',' or '}'": "khối trong ngoặc nhọn thiếu dấu phẩy hoặc dấu “}”",
+    "found unexpected ':'": "dấu hai chấm “:” không hợp lệ ở đây; hãy đặt giá trị trong dấu nháy kép",
+}
+
+
+@dataclass(frozen=True)
+class Misread:
+    """A plain scalar YAML would not read as the text the editor typed."""
+
+    text: str
+    kind: str
+
+
+@dataclass
+class YamlDocument:
+    data: Any
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path_, prefer_key: bool = False) -> tuple[int, int]:
+        """Best (line, column) for a location, falling back to its nearest ancestor."""
+        path = tuple(path)
+        while True:
+            first, second = (self.keys, self.values) if prefer_key else (self.values, self.keys)
+            if path in first:
+                return first[path]
+            if path in second:
+                return second[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+            prefer_key = True
+
+
+def _mark(mark) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """Parse ``path``; ``display`` is how diagnostics name the file."""
+
+    def error(line: int, col: int, message: str, key: str = "") -> Diagnostic:
+        return Diagnostic(display, line, col, key, message)
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [error(line, col, "tệp không phải mã UTF-8; hãy lưu lại tệp với bảng mã UTF-8")]
+
+    if "&" in text or "*" in text:
+        found = _anchors_and_aliases(text, error)
+        if found:
+            return None, found
+
+    try:
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _mark(mark) if mark else (1, 1)
+        problem = (exc.problem or exc.context or "").strip()
+        message = _SYNTAX_MESSAGES.get(problem, None)
+        if message is None:
+            message = next(
+                (m for p, m in _SYNTAX_MESSAGES.items() if problem.startswith(p)),
+                f"lỗi cú pháp YAML ({problem})",
+            )
+        return None, [error(line, col, "lỗi cú pháp YAML: " + message)]
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        return None, [error(1, 1, f"không đọc được tệp YAML ({exc})")]
+
+    if root is None:
+        return None, [error(1, 1, "tệp rỗng")]
+
+    doc = YamlDocument(data=None)
+    diagnostics: list[Diagnostic] = []
+    doc.data = _convert(root, (), doc, diagnostics, error)
+    return doc, diagnostics
+
+
+def _anchors_and_aliases(text: str, error) -> list[Diagnostic]:
+    """Find anchors and aliases from the event stream, before anything is built.
+
+    Events are never expanded, so a "billion laughs" file costs one linear scan.
+    """
+    found = []
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                found.append(error(*_mark(event.start_mark),
+                                   f"không dùng bí danh YAML (*{event.anchor}); hãy viết đầy đủ giá trị"))
+            elif getattr(event, "anchor", None):
+                found.append(error(*_mark(event.start_mark),
+                                   f"không dùng neo YAML (&{event.anchor}); hãy viết đầy đủ giá trị"))
+    except yaml.YAMLError:
+        return []  # compose will report the syntax error with its position
+    return found
+
+
+def _convert(node, path: Path_, doc: YamlDocument, diagnostics: list, error) -> Any:
+    doc.values[path] = _mark(node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _TAG + "str"):
+                diagnostics.append(error(*_mark(key_node.start_mark), "tên khóa phải là chữ, ví dụ “name”"))
+                continue
+            key = key_node.value
+            if key in out:
+                first = doc.keys[path + (key,)][0]
+                diagnostics.append(error(*_mark(key_node.start_mark),
+                                         f"khóa “{key}” bị lặp lại (đã có ở dòng {first}); hãy xóa một trong hai",
+                                         key=dotted(path + (key,))))
+                continue
+            doc.keys[path + (key,)] = _mark(key_node.start_mark)
+            out[key] = _convert(value_node, path + (key,), doc, diagnostics, error)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), doc, diagnostics, error) for i, item in enumerate(node.value)]
+
+    tag, value = node.tag, node.value
+    if tag == _TAG + "str":
+        return value
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "int" and _DECIMAL_INT.fullmatch(value):
+        return int(value)
+    if tag in _KINDS:
+        return Misread(value, _KINDS[tag])
+    diagnostics.append(error(*_mark(node.start_mark), f"không hỗ trợ kiểu YAML “{tag}”; hãy viết giá trị dạng chữ",
+                             key=dotted(path)))
+    return Misread(value, "kiểu không hỗ trợ")
+
+
+def dotted(path: Path_) -> str:
+    """``("documents", 2, "form")`` → ``documents[2].form``, the key name editors see."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic
-from generator.model import DOCUMENT_EXTENSIONS, Catalogue, CatalogueInfo, Procedure
+from generator.model import DOCUMENT_EXTENSIONS, Catalogue, Procedure
 from generator.yamlsource import YamlDocument, dotted
 
 _REGISTRY_NAMES = {"tiers": "cấp thực hiện", "fields": "lĩnh vực", "agencies": "cơ quan"}
@@ -18,15 +18,21 @@ def _at(display: str, doc: YamlDocument, path: tuple, message: str) -> Diagnosti
     return Diagnostic(display, line, col, dotted(path), message)
 
 
-def check_registries(info: CatalogueInfo, doc: YamlDocument, display: str) -> list[Diagnostic]:
+def check_registries(data: object, doc: YamlDocument, display: str) -> list[Diagnostic]:
+    """Duplicate ids in catalogue.yml, read from the raw data so they are reported
+    even when other keys of the file are invalid."""
     out = []
     for registry in _REGISTRY_NAMES:
+        items = data.get(registry) if isinstance(data, dict) else None
         seen: dict[str, int] = {}
-        for i, entry in enumerate(getattr(info, registry)):
-            if entry.id in seen:
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            entry_id = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(entry_id, str):
+                continue
+            if entry_id in seen:
                 out.append(_at(display, doc, (registry, i, "id"),
-                               f"mã “{entry.id}” bị trùng với mục thứ {seen[entry.id] + 1} của {registry}"))
-            seen.setdefault(entry.id, i)
+                               f"mã “{entry_id}” bị trùng với mục thứ {seen[entry_id] + 1} của {registry}"))
+            seen.setdefault(entry_id, i)
     return out
 
 

@@ -103,8 +103,10 @@ def load_catalogue(directory: Path, display_root: Path | None = None) -> LoadRes
     else:
         result.files_checked += 1
         info, info_doc = _validate(info_path, info_display, CatalogueInfo, result.diagnostics)
-        if info is not None:
-            result.diagnostics += checks.check_registries(info, info_doc, info_display)
+        if info_doc is not None:
+            registry_problems = checks.check_registries(info_doc.data, info_doc, info_display)
+            result.diagnostics += registry_problems
+            info = None if registry_problems else info
 
     parsed: list[tuple[Procedure, YamlDocument, Path, str]] = []
     for path in procedure_files(directory):
@@ -114,18 +116,17 @@ def load_catalogue(directory: Path, display_root: Path | None = None) -> LoadRes
         if procedure is not None:
             parsed.append((procedure, doc, path, display))
 
-    if info is None:
-        return result
-    catalogue = Catalogue(info=info, directory=directory)
-    for procedure, doc, path, display in parsed:
-        problems = checks.check_procedure(procedure, doc, display, path, catalogue)
-        result.diagnostics += problems
-        if not problems:
-            catalogue.entries.append(Entry(procedure, path))
+    if info is not None:
+        catalogue = Catalogue(info=info, directory=directory)
+        for procedure, doc, path, display in parsed:
+            problems = checks.check_procedure(procedure, doc, display, path, catalogue)
+            result.diagnostics += problems
+            if not problems:
+                catalogue.entries.append(Entry(procedure, path))
+        catalogue.entries.sort(key=lambda e: e.procedure.code)
+        result.catalogue = catalogue
     result.diagnostics += checks.check_unique_codes(parsed)
-    catalogue.entries.sort(key=lambda e: e.procedure.code)
     result.diagnostics.sort()
-    result.catalogue = catalogue
     return result
 
 

@@ -34,9 +34,8 @@ _KINDS = {
 
 # libyaml's problem texts, translated; anything else is shown as it is.
 _SYNTAX_MESSAGES = {
+    "mapping values are not allowed in this context": "dấu hai chấm “:” không hợp lệ ở đây; nếu giá trị có dấu hai chấm, hãy đặt cả giá trị trong dấu nháy kép",
     "mapping values are not allowed here": "dấu hai chấm “:” không hợp lệ ở đây; nếu giá trị có dấu hai chấm, hãy đặt cả giá trị trong dấu nháy kép",
-    "found character '\\t' that cannot start any token": "không được dùng phím Tab để thụt lề; hãy dùng dấu cách",
-    "found a tab character that violates indentation": "không được dùng phím Tab để thụt lề; hãy dùng dấu cách",
     "could not find expected ':'": "thiếu dấu hai chấm “:” sau tên khóa",
     "did not find expected key": "thụt lề không thẳng hàng với các khóa phía trên",
     "did not find expected '-' indicator": "thụt lề của danh sách không thẳng hàng (các mục phải bắt đầu bằng “- ” cùng một cột)",
@@ -111,12 +110,12 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
         mark = exc.problem_mark or exc.context_mark
         line, col = _mark(mark) if mark else (1, 1)
         problem = (exc.problem or exc.context or "").strip()
-        message = _SYNTAX_MESSAGES.get(problem, None)
-        if message is None:
-            message = next(
-                (m for p, m in _SYNTAX_MESSAGES.items() if problem.startswith(p)),
-                f"lỗi cú pháp YAML ({problem})",
-            )
+        offending = text.splitlines()[line - 1][col - 1:col] if line <= len(text.splitlines()) else ""
+        if offending == "\t" or "tab" in problem:
+            message = "không được dùng phím Tab để thụt lề; hãy dùng dấu cách"
+        else:
+            message = _SYNTAX_MESSAGES.get(problem) or next(
+                (m for p, m in _SYNTAX_MESSAGES.items() if problem.startswith(p)), f"({problem})")
         return None, [error(line, col, "lỗi cú pháp YAML: " + message)]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         return None, [error(1, 1, f"không đọc được tệp YAML ({exc})")]
@@ -131,22 +130,25 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
 
 
 def _anchors_and_aliases(text: str, error) -> list[Diagnostic]:
-    """Find anchors and aliases from the event stream, before anything is built.
+    """Refuse anchors and aliases from the event stream, before anything is built.
 
     Events are never expanded, so a "billion laughs" file costs one linear scan.
+    One diagnostic names the first use: the fix is the same for every one.
     """
-    found = []
+    uses, first = 0, None
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                found.append(error(*_mark(event.start_mark),
-                                   f"không dùng bí danh YAML (*{event.anchor}); hãy viết đầy đủ giá trị"))
-            elif getattr(event, "anchor", None):
-                found.append(error(*_mark(event.start_mark),
-                                   f"không dùng neo YAML (&{event.anchor}); hãy viết đầy đủ giá trị"))
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                uses += 1
+                first = first or event
     except yaml.YAMLError:
-        return []  # compose will report the syntax error with its position
-    return found
+        pass  # compose reports the syntax error with its position
+    if not first:
+        return []
+    sign = "*" if isinstance(first, yaml.AliasEvent) else "&"
+    more = f" (tệp có {uses} chỗ dùng neo, bí danh)" if uses > 1 else ""
+    return [error(*_mark(first.start_mark),
+                  f"không dùng neo, bí danh YAML ({sign}{first.anchor}){more}; hãy viết đầy đủ từng giá trị")]
 
 
 def _convert(node, path: Path_, doc: YamlDocument, diagnostics: list, error) -> Any:

@@ -1,0 +1,39 @@
+# Quick start: `make site` then `make test`. Everything runs from .venv, created here
+# from the pinned requirements.lock.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CATALOGUE ?= procedures
+
+.PHONY: site validate serve test chromium clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+site: $(STAMP)
+	$(PY) -m generator build --catalogue $(CATALOGUE) --site-dir site
+
+validate: $(STAMP)
+	$(PY) -m generator validate --catalogue $(CATALOGUE)
+
+serve: $(STAMP)
+	$(PY) -m generator serve --catalogue $(CATALOGUE)
+
+# Browser tests drive Debian's Chromium; install it when missing and we may.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's Chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
+
+test: $(STAMP) chromium
+	$(PY) -m pytest
+
+clean:
+	rm -rf site .site.* $(VENV) .pytest_cache

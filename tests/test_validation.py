@@ -1,0 +1,131 @@
+"""Every rejection the editors rely on, with the file and line it must name.
+
+Each case in fixtures/invalid is a procedure file (or a folder overlaid on the base
+catalogue) whose ``# expect: LINE:COL KEY`` comments list exactly the diagnostics
+the validator must report for that file, no more, no fewer.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, copy_base
+from generator.loader import load_catalogue
+
+INVALID = sorted((FIXTURES / "invalid").iterdir())
+VALID = sorted((FIXTURES / "valid").iterdir())
+EXPECT = re.compile(rb"^# expect: (\d+):(\d+) ?(.*)$", re.M)
+
+
+def _install(case: Path, catalogue: Path) -> None:
+    if case.is_dir():
+        shutil.copytree(case, catalogue, dirs_exist_ok=True)
+    else:
+        shutil.copy(case, catalogue / case.name)
+
+
+def _expected(case: Path, catalogue: Path) -> set[tuple]:
+    files = [p for p in case.rglob("*") if p.is_file()] if case.is_dir() else [case]
+    expected = set()
+    for path in files:
+        shown = (path.relative_to(case) if case.is_dir() else Path(path.name)).as_posix()
+        for line, col, key in EXPECT.findall(path.read_bytes()):
+            expected.add((shown, int(line), int(col), key.decode().strip()))
+    return expected
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[c.name for c in INVALID])
+def test_invalid_case_reports_exactly_its_errors(case: Path, tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(case, catalogue)
+    result = load_catalogue(catalogue, display_root=catalogue)
+    actual = {(d.file, d.line, d.column, d.key) for d in result.diagnostics}
+    assert actual == _expected(case, catalogue)
+    assert not result.ok
+    for d in result.diagnostics:
+        assert re.search(r"[à-ỹđ]", d.message), f"message is not Vietnamese: {d.message}"
+
+
+@pytest.mark.parametrize("case", VALID, ids=[c.name for c in VALID])
+def test_valid_case_has_no_diagnostics(case: Path, tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(case, catalogue)
+    result = load_catalogue(catalogue, display_root=catalogue)
+    assert result.diagnostics == []
+    assert result.ok
+
+
+def test_valid_cases_keep_text_exactly(tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    for case in VALID:
+        _install(case, catalogue)
+    by_code = {e.procedure.code: e.procedure for e in load_catalogue(catalogue).catalogue.entries}
+    quoted = by_code["1.000080"]
+    assert quoted.name == "NO"
+    assert quoted.channels[0].fee == "0"
+    assert quoted.channels[0].processing_time == "7:30"
+    assert quoted.updated == "2026-01-05"
+
+
+def test_form_symlink_out_of_catalogue_is_rejected(tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    outside = tmp_path / "secret.pdf"
+    outside.write_bytes(b"%PDF-1.4\n")
+    (catalogue / "ho-tich" / "mau" / "link.pdf").symlink_to(outside)
+    text = (catalogue / "ho-tich" / "1.001193.yml").read_text(encoding="utf-8")
+    (catalogue / "ho-tich" / "1.001193.yml").write_text(text.replace("mau/to-khai.pdf", "mau/link.pdf"),
+                                                        encoding="utf-8")
+    result = load_catalogue(catalogue, display_root=catalogue)
+    assert [(d.file, d.line, d.key) for d in result.diagnostics] == [("ho-tich/1.001193.yml", 39, "forms[0].file")]
+    assert "ngoài thư mục" in result.diagnostics[0].message
+
+
+def test_all_problems_of_all_files_in_one_run(tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    cases = [c for c in INVALID if c.is_file()]
+    for case in cases:
+        _install(case, catalogue)
+    result = load_catalogue(catalogue, display_root=catalogue)
+    assert {d.file for d in result.diagnostics} == {c.name for c in cases}
+
+
+def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(FIXTURES / "invalid" / "file_alias-bomb.yml", catalogue)
+    started = time.monotonic()
+    result = load_catalogue(catalogue, display_root=catalogue)
+    # Expanding it would take minutes and gigabytes; refusing it takes milliseconds.
+    assert time.monotonic() - started < 5
+    assert len(result.diagnostics) == 1
+
+
+def test_cli_prints_file_line_col_and_exits_1(tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(FIXTURES / "invalid" / "agency_unknown.yml", catalogue)
+    _install(FIXTURES / "invalid" / "file_invalid-utf8.yml", catalogue)
+    run = subprocess.run([sys.executable, "-m", "generator", "validate", "--catalogue", "catalogue"],
+                         cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)})
+    assert run.returncode == 1
+    assert run.stdout.splitlines() == [
+        "catalogue/agency_unknown.yml:4:9: error: agency: “ubnd-huyen” không có trong danh mục cơ quan "
+        "(agencies) của catalogue.yml",
+        "catalogue/file_invalid-utf8.yml:4:9: error: tệp không phải mã UTF-8; "
+        "hãy lưu lại tệp với bảng mã UTF-8",
+    ]
+    assert "Đã kiểm tra 5 tệp: 2 lỗi trong 2 tệp." in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_cli_missing_catalogue_is_a_diagnostic_not_a_traceback(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "generator", "validate", "--catalogue", "khong-co"],
+                         cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)})
+    assert run.returncode == 1
+    assert run.stdout.startswith("khong-co:1:1: error: không tìm thấy thư mục")
+    assert "Traceback" not in run.stderr

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic
-from generator.model import DOCUMENT_EXTENSIONS, Catalogue, Procedure
+from generator.model import DOCUMENT_EXTENSIONS, Catalogue
 from generator.yamlsource import YamlDocument, dotted
 
 _REGISTRY_NAMES = {"tiers": "cấp thực hiện", "fields": "lĩnh vực", "agencies": "cơ quan"}
@@ -42,35 +42,52 @@ def _unknown(value: str, known, registry: str) -> str:
     return f"“{value}” không có trong danh mục {_REGISTRY_NAMES[registry]} ({registry}) của catalogue.yml{hint}"
 
 
-def check_procedure(p: Procedure, doc: YamlDocument, display: str, source: Path,
+def _text(value) -> str | None:
+    return value.strip() if isinstance(value, str) else None
+
+
+def _items(data: dict, key: str) -> list[tuple[int, dict]]:
+    value = data.get(key)
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def check_procedure(data: dict, doc: YamlDocument, display: str, source: Path,
                     catalogue: Catalogue) -> list[Diagnostic]:
+    """Cross-reference rules, run on the raw data so they are reported even when the
+    file also has schema errors: one run shows the editor every problem."""
     out = []
-    if p.agency not in catalogue.agencies:
-        out.append(_at(display, doc, ("agency",), _unknown(p.agency, catalogue.agencies, "agencies")))
-    if p.field not in catalogue.fields:
-        out.append(_at(display, doc, ("field",), _unknown(p.field, catalogue.fields, "fields")))
-    for i, tier in enumerate(p.tiers):
-        if tier not in catalogue.tiers:
-            out.append(_at(display, doc, ("tiers", i), _unknown(tier, catalogue.tiers, "tiers")))
-    if p.level >= 3 and not p.online_url:
+    for key, registry, known in (("agency", "agencies", catalogue.agencies), ("field", "fields", catalogue.fields)):
+        value = _text(data.get(key))
+        if value and value not in known:
+            out.append(_at(display, doc, (key,), _unknown(value, known, registry)))
+    tiers = data.get("tiers")
+    for i, tier in enumerate(tiers if isinstance(tiers, list) else []):
+        if _text(tier) and tier.strip() not in catalogue.tiers:
+            out.append(_at(display, doc, ("tiers", i), _unknown(tier.strip(), catalogue.tiers, "tiers")))
+    level = data.get("level")
+    if isinstance(level, int) and level in (3, 4) and not data.get("online_url"):
         out.append(_at(display, doc, ("level",),
-                       f"thủ tục mức độ {p.level} phải có online_url (địa chỉ nộp hồ sơ trực tuyến)"))
+                       f"thủ tục mức độ {level} phải có online_url (địa chỉ nộp hồ sơ trực tuyến)"))
 
     form_ids: dict[str, int] = {}
-    for i, form in enumerate(p.forms):
-        if form.id in form_ids:
+    for i, form in _items(data, "forms"):
+        form_id = _text(form.get("id"))
+        if form_id in form_ids:
             out.append(_at(display, doc, ("forms", i, "id"),
-                           f"mã mẫu “{form.id}” bị trùng với mẫu thứ {form_ids[form.id] + 1}"))
-        form_ids.setdefault(form.id, i)
-        problem = _form_file_problem(form.file, source, catalogue.directory)
+                           f"mã mẫu “{form_id}” bị trùng với mẫu thứ {form_ids[form_id] + 1}"))
+        if form_id:
+            form_ids.setdefault(form_id, i)
+        file = _text(form.get("file"))
+        problem = file and _form_file_problem(file, source, catalogue.directory)
         if problem:
             out.append(_at(display, doc, ("forms", i, "file"), problem))
-    for i, document in enumerate(p.documents):
-        if document.form and document.form not in form_ids:
-            close = difflib.get_close_matches(document.form, list(form_ids), n=1)
+    for i, document in _items(data, "documents"):
+        form_id = _text(document.get("form"))
+        if form_id and form_id not in form_ids:
+            close = difflib.get_close_matches(form_id, list(form_ids), n=1)
             hint = f"; có phải là “{close[0]}”?" if close else ""
             out.append(_at(display, doc, ("documents", i, "form"),
-                           f"mẫu “{document.form}” không được khai báo trong forms của thủ tục này{hint}"))
+                           f"mẫu “{form_id}” không được khai báo trong forms của thủ tục này{hint}"))
     return out
 
 
@@ -89,15 +106,17 @@ def _form_file_problem(file: str, source: Path, directory: Path) -> str | None:
     return None
 
 
-def check_unique_codes(parsed) -> list[Diagnostic]:
+def check_unique_codes(documents: list[tuple[YamlDocument, str]]) -> list[Diagnostic]:
     out = []
     first: dict[str, tuple[str, int]] = {}
-    for procedure, doc, _path, display in parsed:
+    for doc, display in documents:
+        code = _text(doc.data.get("code"))
+        if not code:
+            continue
         line = doc.position(("code",))[0]
-        if procedure.code in first:
-            where, where_line = first[procedure.code]
-            out.append(_at(display, doc, ("code",),
-                           f"mã thủ tục “{procedure.code}” đã dùng trong {where} (dòng {where_line})"))
+        if code in first:
+            where, where_line = first[code]
+            out.append(_at(display, doc, ("code",), f"mã thủ tục “{code}” đã dùng trong {where} (dòng {where_line})"))
         else:
-            first[procedure.code] = (display, line)
+            first[code] = (display, line)
     return out

@@ -108,24 +108,24 @@ def load_catalogue(directory: Path, display_root: Path | None = None) -> LoadRes
             result.diagnostics += registry_problems
             info = None if registry_problems else info
 
-    parsed: list[tuple[Procedure, YamlDocument, Path, str]] = []
+    parsed: list[tuple[Procedure | None, YamlDocument, Path, str]] = []
     for path in procedure_files(directory):
         result.files_checked += 1
         display = display_path(path, root)
         procedure, doc = _validate(path, display, Procedure, result.diagnostics)
-        if procedure is not None:
+        if doc is not None and isinstance(doc.data, dict):
             parsed.append((procedure, doc, path, display))
 
     if info is not None:
         catalogue = Catalogue(info=info, directory=directory)
         for procedure, doc, path, display in parsed:
-            problems = checks.check_procedure(procedure, doc, display, path, catalogue)
+            problems = checks.check_procedure(doc.data, doc, display, path, catalogue)
             result.diagnostics += problems
-            if not problems:
+            if procedure is not None and not problems:
                 catalogue.entries.append(Entry(procedure, path))
         catalogue.entries.sort(key=lambda e: e.procedure.code)
         result.catalogue = catalogue
-    result.diagnostics += checks.check_unique_codes(parsed)
+    result.diagnostics += checks.check_unique_codes([(doc, display) for _, doc, _, display in parsed])
     result.diagnostics.sort()
     return result
 

@@ -43,12 +43,16 @@ def _check_code(value: str) -> str:
     return value
 
 
+_NOT_IN_URLS = set('<>"{}|\\^`')
+
+
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in _NOT_IN_URLS or c.isspace() for c in value):
         raise PydanticCustomError(
             "url_scheme",
-            "địa chỉ “{value}” phải là một liên kết web bắt đầu bằng https:// (hoặc http://)",
+            "địa chỉ “{value}” phải là một liên kết web bắt đầu bằng https:// (hoặc http://), "
+            "không có dấu cách và các ký tự < > \" { } | \\ ^ `",
             {"value": value},
         )
     return value

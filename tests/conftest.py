@@ -29,3 +29,14 @@ def national() -> Path:
     if not (NATIONAL / "catalogue.yml").is_file():
         pytest.skip(f"national-2642 test data not found at {NATIONAL} (it lives in ../shared beside the checkout)")
     return NATIONAL
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample catalogue in procedures/, built once through the real CLI."""
+    from helpers import run_cli
+
+    site = tmp_path_factory.mktemp("sample") / "site"
+    run = run_cli("build", "--catalogue", str(ROOT / "procedures"), "--site-dir", str(site))
+    assert run.returncode == 0, run.stdout + run.stderr
+    return site

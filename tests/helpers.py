@@ -1,0 +1,51 @@
+"""Running the real CLI and reading what it built, for the end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("TTHC_CATALOGUE", None)
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes and the text of every element, in order."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.texts: list[str] = []
+        self._stack: list[str] = []
+        self.text_in: dict[str, list[str]] = {}
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self._stack:
+            while self._stack and self._stack.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        self.texts.append(data)
+        if self._stack:
+            self.text_in.setdefault(self._stack[-1], []).append(data)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.texts)
+
+    def links(self) -> list[str]:
+        return [a["href"] for t, a in self.tags if t == "a" and a.get("href")]

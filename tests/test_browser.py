@@ -1,0 +1,141 @@
+"""A citizen's visit in headless Chromium (Debian's, driven by Playwright).
+
+The site is served over HTTP on 127.0.0.1; every request the page makes is recorded
+so the tests also prove nothing is fetched from another host.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from generator.loader import load_catalogue
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(sample_site: Path):
+    handler = functools.partial(_QuietHandler, directory=str(sample_site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium (make test does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--no-sandbox", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(accept_downloads=True, locale="vi-VN")
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    outside = [url for url in page.requests if not url.startswith(server) and not url.startswith("data:")]
+    assert outside == [], f"requests to other hosts: {outside}"
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_catalogue(ROOT / "procedures").catalogue
+
+
+@pytest.fixture(scope="module")
+def procedure(sample):
+    """The sample's first level-4 procedure that has a form to download."""
+    return next(e for e in sample.entries if e.procedure.level == 4 and e.procedure.forms)
+
+
+def test_procedure_page_shows_what_a_citizen_needs(page, server, procedure) -> None:
+    p = procedure.procedure
+    page.goto(f"{server}thu-tuc/{p.code}/")
+    assert page.locator("h1").inner_text() == p.name
+    assert page.title().startswith(p.name)
+    assert page.locator(".tthc-level .tthc-badge").inner_text() == f"Mức {p.level}"
+    online = page.get_by_role("link", name="Nộp hồ sơ trực tuyến")
+    assert online.get_attribute("href") == p.online_url
+    checklist = page.locator(".tthc-checklist li")
+    assert checklist.count() == len(p.documents)
+    assert checklist.first.locator(".tthc-checklist__name").inner_text() == p.documents[0].name
+    box = checklist.first.locator("input[type=checkbox]")
+    checklist.first.locator("label").click()
+    assert box.is_checked()
+    steps = page.locator(".tthc-steps li")
+    assert steps.count() == len(p.steps)
+    body = page.locator("article").inner_text()
+    for channel in p.channels:
+        for value in (channel.processing_time, channel.fee):
+            if value:
+                assert value in body
+    assert "Cơ quan thực hiện" in body
+
+
+def test_form_downloads_with_its_content(page, server, procedure, tmp_path: Path) -> None:
+    p = procedure.procedure
+    form = p.forms[0]
+    page.goto(f"{server}thu-tuc/{p.code}/")
+    link = page.locator("#mau-don ~ ul.tthc-forms a.tthc-download").first
+    assert link.inner_text() == form.title
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.name.startswith(p.code + "-" + form.id)
+    assert saved.read_bytes() == procedure.form_path(form).read_bytes()
+
+
+@pytest.mark.parametrize("path", ["", "linh-vuc/", "muc-do/4/", "hoi-dap/", "bieu-mau/"])
+def test_pages_fit_a_360px_phone(browser, server, path) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
+
+
+def test_procedure_page_fits_a_phone_and_prints_without_chrome(browser, server, procedure) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{server}thu-tuc/{procedure.procedure.code}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert page.locator(".tthc-checklist").is_visible()
+    context.close()
+
+
+def test_browse_pages_lead_to_the_procedure(page, server, sample, procedure) -> None:
+    p = procedure.procedure
+    page.goto(server)
+    page.get_by_role("link", name="Theo lĩnh vực").click()
+    page.locator(".tthc-groups a", has_text=sample.fields[p.field].name).first.click()
+    page.get_by_role("link", name=p.name, exact=True).click()
+    assert page.url.endswith(f"/thu-tuc/{p.code}/")

@@ -1,0 +1,142 @@
+"""End-to-end: the CLI builds real catalogues into complete, self-contained sites."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import BASE, FIXTURES, ROOT, copy_base
+from generator.loader import load_catalogue
+from helpers import Elements, run_cli
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _broken_links(site: Path) -> list[str]:
+    """Every relative link and asset reference that does not resolve to a built file."""
+    broken = []
+    for page in site.rglob("*.html"):
+        doc = Elements(page.read_text(encoding="utf-8"))
+        refs = doc.links() + [a.get("src") or "" for t, a in doc.tags if t in ("script", "img")] + \
+            [a["href"] for t, a in doc.tags if t == "link" and a.get("href")]
+        ids = {a["id"] for _, a in doc.tags if a.get("id")}
+        for ref in refs:
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or not ref:
+                continue
+            if not parts.path:
+                if parts.fragment and parts.fragment not in ids:
+                    broken.append(f"{page.relative_to(site)} → #{parts.fragment}")
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} → {ref}")
+    return broken
+
+
+def _external_resources(site: Path) -> list[str]:
+    """Anything a browser would fetch from another host while showing the site."""
+    found = []
+    for page in site.rglob("*.html"):
+        for tag, attrs in Elements(page.read_text(encoding="utf-8")).tags:
+            ref = attrs.get("src") if tag in ("script", "img", "iframe", "audio", "video") else \
+                attrs.get("href") if tag == "link" else None
+            if ref and urlsplit(ref).netloc:
+                found.append(f"{page.relative_to(site)}: <{tag}> {ref}")
+    for css in site.rglob("*.css"):
+        found += [f"{css.name}: {u}" for u in re.findall(r"url\((?:'|\")?(https?:[^)'\"]+)", css.read_text())]
+    return found
+
+
+def test_sample_site_is_complete(sample_site: Path) -> None:
+    catalogue = load_catalogue(ROOT / "procedures").catalogue
+    for entry in catalogue.entries:
+        page = sample_site / "thu-tuc" / entry.procedure.code / "index.html"
+        assert page.is_file(), entry.procedure.code
+        for form in entry.procedure.forms:
+            published = page.parent / f"{form.id}{entry.form_path(form).suffix.lower()}"
+            assert published.read_bytes() == entry.form_path(form).read_bytes()
+    for folder in ("linh-vuc", "co-quan", "cap", "muc-do", "bieu-mau", "hoi-dap", "huong-dan"):
+        assert (sample_site / folder / "index.html").is_file(), folder
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="vi"' in home
+    assert "<title>Bộ thủ tục hành chính tỉnh Điện Biên</title>" in home
+
+
+def test_sample_links_resolve_and_nothing_is_fetched_from_outside(sample_site: Path) -> None:
+    assert _broken_links(sample_site) == []
+    assert _external_resources(sample_site) == []
+
+
+def test_faq_carries_the_seed_content_and_catalogue_contacts(sample_site: Path) -> None:
+    text = Elements((sample_site / "hoi-dap" / "index.html").read_text(encoding="utf-8")).text
+    for phrase in ("Dịch vụ công trực tuyến là gì?", "mức độ 4", "Đăng ký tài khoản",
+                   "Theo dõi, giám sát được tình trạng giải quyết hồ sơ", "TTHC <mã hồ sơ>", "8188",
+                   "dichvucong.dienbien.gov.vn", "Bộ thủ tục", "một phần", "toàn trình"):
+        assert phrase in text, phrase
+
+
+def test_procedures_are_not_in_the_navigation(sample_site: Path) -> None:
+    home = Elements((sample_site / "index.html").read_text(encoding="utf-8"))
+    nav_links = [a["href"] for t, a in home.tags if t == "a" and "md-nav__link" in a.get("class", "")]
+    assert nav_links and not [h for h in nav_links if "thu-tuc/" in h]
+
+
+def test_build_output_names_what_it_did(tmp_path: Path) -> None:
+    run = run_cli("build", "--catalogue", str(BASE), "--site-dir", str(tmp_path / "site"))
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"Xong: 2 thủ tục, 1 biểu mẫu; \d+ tệp, [\d,]+ [KM]B trong .* \([\d.]+ giây\)\.", run.stderr)
+
+
+def test_invalid_catalogue_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_cli("build", "--catalogue", str(BASE), "--site-dir", str(site)).returncode == 0
+    before = _tree_digest(site)
+    broken = copy_base(tmp_path / "broken")
+    shutil.copy(FIXTURES / "invalid" / "agency_unknown.yml", broken)
+    run = run_cli("build", "--catalogue", str(broken), "--site-dir", str(site))
+    assert run.returncode == 1
+    assert "agency_unknown.yml:4:9: error: agency:" in run.stdout
+    assert _tree_digest(site) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_failing_engine_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_cli("build", "--catalogue", str(BASE), "--site-dir", str(site)).returncode == 0
+    before = _tree_digest(site)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    broken_config = ROOT / ".broken-mkdocs-test.yml"
+    broken_config.write_text(config.replace("  - Hướng dẫn: huong-dan.md", "  - Mất: khong-co.md"),
+                             encoding="utf-8")
+    try:
+        run = run_cli("build", "--catalogue", str(BASE), "--site-dir", str(site), "--config", str(broken_config))
+    finally:
+        broken_config.unlink()
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "được giữ nguyên" in run.stderr
+    assert _tree_digest(site) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+@pytest.mark.national
+def test_national_catalogue_validates_and_builds(national: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    run = run_cli("build", "--catalogue", str(national), "--site-dir", str(site))
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "Đã kiểm tra 2643 tệp: không có lỗi." in run.stderr
+    assert len(list((site / "thu-tuc").glob("*/index.html"))) == 2642
+    assert len(list((site / "thu-tuc").glob("*/*.pdf"))) == 873
+    assert _broken_links(site) == []
+    assert _external_resources(site) == []

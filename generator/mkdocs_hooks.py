@@ -60,7 +60,7 @@ def on_files(files: Files, config) -> Files:
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     title = _state["titles"].get(page.file.src_uri)
-    if title is not None:
+    if title is not None and not page.is_homepage:  # the home page's <title> is the site name
         # Material prints meta titles unescaped, so they must be HTML-safe here.
         page.meta["title"] = str(escape(title))
         _state["done"] += 1

@@ -117,7 +117,14 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
             message = _SYNTAX_MESSAGES.get(problem) or next(
                 (m for p, m in _SYNTAX_MESSAGES.items() if problem.startswith(p)), f"({problem})")
         return None, [error(line, col, "lỗi cú pháp YAML: " + message)]
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+    except yaml.reader.ReaderError as exc:  # control characters such as NUL
+        before = text.encode("utf-8")[: exc.position]  # libyaml counts bytes here, not characters
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "ignore")) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return None, [error(line, col, f"tệp chứa ký tự điều khiển không hợp lệ (U+{code:04X}); "
+                                       "hãy xóa ký tự đó hoặc lưu lại tệp dạng văn bản thuần")]
+    except yaml.YAMLError as exc:
         return None, [error(1, 1, f"không đọc được tệp YAML ({exc})")]
 
     if root is None:

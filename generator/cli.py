@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     build = command("build", "kiểm tra rồi dựng trang web")
     build.add_argument("--site-dir", type=Path, default=Path("site"),
                        help="thư mục đặt trang web (mặc định: site)")
+    build.add_argument("--offline", action="store_true",
+                       help="bản dùng không cần mạng: mở thẳng từ ổ đĩa (file://), tìm kiếm vẫn chạy")
     serve = command("serve", "xem trước trang web, tự cập nhật khi sửa tệp")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ máy chủ xem trước")
     return parser
@@ -72,7 +74,7 @@ def _tree_size(path: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def build(catalogue: Path, site_dir: Path, config: Path) -> int:
+def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) -> int:
     """Build into a fresh folder beside ``site_dir`` and swap it in only on success."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -90,7 +92,9 @@ def build(catalogue: Path, site_dir: Path, config: Path) -> int:
     _setup_logging()
     print(f"Đang dựng {len(result.catalogue.entries)} thủ tục…", file=sys.stderr)
     try:
-        mkdocs_build(load_config(str(config), site_dir=str(staging), strict=True))
+        # Offline: links name index.html files, which a browser opening file:// needs.
+        mkdocs_build(load_config(str(config), site_dir=str(staging), strict=True,
+                                 use_directory_urls=not offline))
     except (Abort, MkDocsException, SystemExit) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"Dựng trang web thất bại: {exc}", file=sys.stderr)
@@ -110,6 +114,8 @@ def build(catalogue: Path, site_dir: Path, config: Path) -> int:
     forms = sum(len(e.procedure.forms) for e in result.catalogue.entries)
     print(f"Xong: {len(result.catalogue.entries)} thủ tục, {forms} biểu mẫu; {files} tệp, "
           f"{file_size(size)} trong {site_dir} ({time.monotonic() - started:.1f} giây).", file=sys.stderr)
+    if offline:
+        print(f"Mở {site_dir / 'index.html'} bằng trình duyệt; không cần mạng.", file=sys.stderr)
     return 0
 
 
@@ -133,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             return 1 if _has_errors(_validate(args.catalogue)) else 0
         if args.command == "build":
-            return build(args.catalogue, args.site_dir, args.config)
+            return build(args.catalogue, args.site_dir, args.config, args.offline)
         return serve(args.catalogue, args.config, args.dev_addr)
     except KeyboardInterrupt:
         return 130

@@ -15,10 +15,11 @@ from pydantic import ValidationError
 from generator import checks
 from generator.diagnostics import Diagnostic, Severity
 from generator.messages import diagnostics_from
-from generator.model import Catalogue, CatalogueInfo, Entry, Procedure
+from generator.model import Catalogue, CatalogueInfo, Entry, Procedure, Synonyms
 from generator.yamlsource import YamlDocument, read_yaml
 
 CATALOGUE_FILE = "catalogue.yml"
+SYNONYMS_FILE = "synonyms.yml"
 
 
 @dataclass
@@ -48,7 +49,8 @@ def procedure_files(directory: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(root) / name
-            if name.endswith(".yml") and not name.startswith(".") and path != directory / CATALOGUE_FILE:
+            if name.endswith(".yml") and not name.startswith(".") and \
+                    path not in (directory / CATALOGUE_FILE, directory / SYNONYMS_FILE):
                 found.append(path)
     return found
 
@@ -108,6 +110,12 @@ def load_catalogue(directory: Path, display_root: Path | None = None) -> LoadRes
             result.diagnostics += registry_problems
             info = None if registry_problems else info
 
+    synonyms = None
+    if (directory / SYNONYMS_FILE).is_file():
+        result.files_checked += 1
+        synonyms, _ = _validate(directory / SYNONYMS_FILE, display_path(directory / SYNONYMS_FILE, root),
+                                Synonyms, result.diagnostics)
+
     parsed: list[tuple[Procedure | None, YamlDocument, Path, str]] = []
     for path in procedure_files(directory):
         result.files_checked += 1
@@ -117,7 +125,7 @@ def load_catalogue(directory: Path, display_root: Path | None = None) -> LoadRes
             parsed.append((procedure, doc, path, display))
 
     if info is not None:
-        catalogue = Catalogue(info=info, directory=directory)
+        catalogue = Catalogue(info=info, directory=directory, synonyms=synonyms.root if synonyms else {})
         for procedure, doc, path, display in parsed:
             problems = checks.check_procedure(doc.data, doc, display, path, catalogue)
             result.diagnostics += problems

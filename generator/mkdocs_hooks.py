@@ -55,6 +55,9 @@ def on_files(files: Files, config) -> Files:
         _state["titles"][page.path] = page.title
     for asset in content.assets:
         files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
+    for path, text in content.data.items():
+        files.append(File.generated(config, path, content=text))
+    log.info("Tìm kiếm: %s", content.search_report)
     return files
 
 

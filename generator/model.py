@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -179,6 +179,12 @@ class Procedure(_Strict):
     updated: IsoDate | None = Field(None, description="Ngày kiểm tra nội dung gần nhất, \"NĂM-THÁNG-NGÀY\"")
 
 
+class Synonyms(RootModel[dict[Text, list[Text]]]):
+    """synonyms.yml beside catalogue.yml: what citizens type → phrases used in procedures."""
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+
 # --- the loaded catalogue ---------------------------------------------------------------
 
 
@@ -198,6 +204,7 @@ class Catalogue:
     info: CatalogueInfo
     directory: Path
     entries: list[Entry] = field(default_factory=list)
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
 
     @cached_property
     def tiers(self) -> dict[str, RegistryEntry]:

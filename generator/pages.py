@@ -20,6 +20,7 @@ import jinja2
 
 from generator.levels import LEVELS
 from generator.model import CHANNEL_NAMES, Catalogue, Entry
+from generator.search import build_index
 from generator.text import file_size, sort_key, vn_date
 
 
@@ -40,6 +41,8 @@ class Asset:
 class SiteContent:
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
+    data: dict[str, str] = field(default_factory=dict)  # generated text files, e.g. the search index
+    search_report: str = ""
 
     @property
     def procedure_pages(self) -> int:
@@ -202,6 +205,10 @@ class _Builder:
         self.render("home.md.j2", "index.md", self.catalogue.info.title, entries=self.entries,
                     level_counts=level_counts, fields=self.registry("fields"), form_count=len(forms))
         self.render("faq.md.j2", "hoi-dap/index.md", "Hỏi đáp về dịch vụ công trực tuyến")
+        self.render("search.md.j2", "tim-kiem/index.md", "Tìm thủ tục", directory_urls=self.urls.directory_urls)
+        index = build_index(self.catalogue)
+        self.content.data.update(index.files())
+        self.content.search_report = index.report()
         return self.content
 
     def _by_field(self, entries: list[Entry]) -> list[tuple[str, str, list[Entry]]]:

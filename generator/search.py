@@ -1,0 +1,151 @@
+"""The search index, built from the validated model (never by scraping HTML).
+
+Citizens search from cheap phones, mostly without diacritics, so the index is split
+for bandwidth: a small *core* (names, codes, facets, synonyms) that the search page
+loads once, and the body text's inverted index cut into *shards* by a hash of the
+term, so a query fetches only the shards of its own words. Both are JavaScript files
+(``tthcSearch.core(...)``/``tthcSearch.shard(...)``) rather than JSON, because script
+tags load from ``file://`` and fetch() does not: the offline build searches too.
+
+``fold`` and ``shard_of`` have twins in docs/assets/tim-kiem.js; tests keep them equal.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.model import Catalogue, Entry
+
+MAX_SHARDS = 128
+SHARD_BYTES = 8000  # raw bytes a shard aims for: a few KB once gzipped
+# A syllable whose only vowel is a final y is spelled with i just as well: kí/ký, lí/lý, quí/quý.
+_LONE_Y = re.compile(r"\b(b|c|ch|d|g|gh|h|k|kh|l|m|n|nh|p|ph|qu|r|s|t|th|tr|v|x)y\b")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Lower case, no tone marks or diacritics (đ → d), i/y variants merged, words split by spaces."""
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    text = text.encode("ascii", "ignore").decode()  # drops the combining marks NFD split off
+    text = _NOT_WORD.sub(" ", text).strip()
+    return _LONE_Y.sub(r"\1i", text)
+
+
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a over the (ASCII) term, modulo the shard count."""
+    h = 2166136261
+    for c in term.encode("ascii"):
+        h = ((h ^ c) * 16777619) & 0xFFFFFFFF
+    return h % shards
+
+
+def _body_text(entry: Entry, catalogue: Catalogue) -> str:
+    p = entry.procedure
+    parts = [p.summary or "", catalogue.fields[p.field].name, catalogue.agencies[p.agency].name]
+    parts += p.subjects + p.steps + p.conditions + p.results
+    parts += [d.name + " " + (d.note or "") for d in p.documents]
+    parts += [f.title for f in p.forms]
+    parts += [b.number + " " + (b.title or "") for b in p.legal_basis]
+    parts += [(c.processing_time or "") + " " + (c.fee or "") + " " + (c.note or "") for c in p.channels]
+    return " ".join(parts)
+
+
+def _encode(ids: list[int]) -> str:
+    """Sorted doc ids as base-36 gaps: short, and gzip folds the repeats."""
+    out, last = [], 0
+    for i in ids:
+        out.append(_base36(i - last))
+        last = i
+    return ",".join(out)
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        n, r = divmod(n, 36)
+        text = digits[r] + text
+        if not n:
+            return text
+
+
+@dataclass
+class SearchIndex:
+    core: str
+    shards: dict[int, str] = field(default_factory=dict)
+
+    def files(self) -> dict[str, str]:
+        """Published file name → content."""
+        out = {"search/core.js": self.core}
+        out.update({f"search/t/{n}.js": text for n, text in sorted(self.shards.items())})
+        return out
+
+    def report(self) -> str:
+        """What a first query costs a phone, for the build summary."""
+        core = len(gzip.compress(self.core.encode(), 9))
+        sizes = sorted(len(gzip.compress(t.encode(), 9)) for t in self.shards.values())
+        mean = sum(sizes) // max(len(sizes), 1)
+        return (f"lõi {core / 1000:.0f} KB gzip, {len(sizes)} mảnh "
+                f"(trung bình {mean / 1000:.1f} KB, lớn nhất {sizes[-1] / 1000 if sizes else 0:.1f} KB); "
+                f"truy vấn 3 từ đầu tiên ≈ {(core + 3 * mean) / 1000:.0f} KB")
+
+
+DEFAULT_SYNONYMS = Path(__file__).with_name("synonyms.yml")
+
+
+def synonyms_for(catalogue: Catalogue) -> list[tuple[str, list[str]]]:
+    """The tool's synonyms extended by the catalogue's own synonyms.yml, folded."""
+    import yaml
+
+    defaults = yaml.load(DEFAULT_SYNONYMS.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    merged: dict[str, list[str]] = {}
+    for source in (defaults, catalogue.synonyms):
+        for key, values in source.items():
+            phrases = merged.setdefault(fold(key), [])
+            phrases += [fold(v) for v in values if fold(v) not in phrases]
+    return sorted(merged.items())
+
+
+def build_index(catalogue: Catalogue) -> SearchIndex:
+    synonyms = synonyms_for(catalogue)
+    entries = catalogue.entries  # sorted by code: doc ids are stable between builds
+    fields = sorted(catalogue.fields)
+    agencies = sorted(catalogue.agencies)
+    tiers = sorted(catalogue.tiers)
+    docs = []
+    postings: dict[str, list[int]] = {}
+    for doc_id, entry in enumerate(entries):
+        p = entry.procedure
+        tier_mask = sum(1 << tiers.index(t) for t in p.tiers)
+        docs.append([p.code, p.name, fields.index(p.field), agencies.index(p.agency), p.level, tier_mask])
+        for term in sorted(set(fold(_body_text(entry, catalogue)).split())):
+            postings.setdefault(term, []).append(doc_id)
+    encoded = {term: _encode(ids) for term, ids in sorted(postings.items())}
+    count = 1  # a small catalogue needs one request, a national one many small ones
+    while count < MAX_SHARDS and sum(len(t) + len(e) + 4 for t, e in encoded.items()) / count > SHARD_BYTES:
+        count *= 2
+    core = {
+        "v": 1,
+        "shards": count,
+        "docs": docs,
+        "fields": [[i, catalogue.fields[i].name] for i in fields],
+        "agencies": [[i, catalogue.agencies[i].name] for i in agencies],
+        "tiers": [[i, catalogue.tiers[i].name] for i in tiers],
+        "synonyms": synonyms,
+    }
+    shards: dict[int, dict[str, str]] = {}
+    for term, ids in encoded.items():
+        shards.setdefault(shard_of(term, count), {})[term] = ids
+    return SearchIndex(
+        core=f"tthcSearch.core({_json(core)});\n",
+        shards={n: f"tthcSearch.shard({n},{_json(terms)});\n" for n, terms in sorted(shards.items())},
+    )
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -331,8 +331,11 @@ class Traffic:
         self.responses = []
         self.base = base
         self.outside: list[str] = []
-        context.on("response", self.responses.append)
+        context.on("response", self._record)
         context.on("request", self._check_host)
+
+    def _record(self, response) -> None:
+        self.responses.append(response)
 
     def _check_host(self, request) -> None:
         if not request.url.startswith((self.base, "data:", "blob:")):
@@ -397,23 +400,17 @@ def codes_from_hrefs(hrefs: list[str]) -> list[str]:
 
 _MATERIAL_SEARCH = re.compile(r"/search/search_index\.json|/javascripts/workers/search\.|/javascripts/lunr/")
 
-# Runs one query in Material's header search. The input is focused (which opens the search
-# overlay), cleared, then set and an input event fired: one search per query, timed in the
-# page. Material rewrites .md-search-result__meta synchronously with the result list, so
-# the first change of that text after the query is the moment results are shown.
+# Runs one query in Material's header search, timed in the page. The input is focused (which
+# opens the search overlay), then its value set and an input event fired: one search per
+# query. Material replaces the text of .md-search-result__meta in the same synchronous step
+# as the result list, so the first mutation of that element after the query is the moment
+# the results are shown. Material ignores an emptied input and a repeated value, so each
+# query is preceded by a sentinel word that matches nothing, awaited the same way.
 _MATERIAL_QUERY = """
 async ([q, timeout]) => {
   const input = document.querySelector('input.md-search__input');
   const meta = document.querySelector('.md-search-result__meta');
-  const idle = (t) => t === '' || t === window.__mdPlaceholder || t === window.__mdInitializer;
-  const set = (value) => { input.value = value; input.dispatchEvent(new Event('input', {bubbles: true})); };
-  input.focus();
-  if (input.value) {
-    set('');
-    const t0 = performance.now();
-    while (!idle(meta.textContent.trim()) && performance.now() - t0 < timeout) await new Promise(r => setTimeout(r, 5));
-  }
-  return await new Promise((resolve) => {
+  const run = (value) => new Promise((resolve) => {
     let t0;
     const done = (error) => {
       observer.disconnect(); clearTimeout(timer);
@@ -421,12 +418,16 @@ async ([q, timeout]) => {
       resolve({ms: error ? null : performance.now() - t0, error,
                hrefs: links.map(a => a.getAttribute('href'))});
     };
-    const observer = new MutationObserver(() => { if (!idle(meta.textContent.trim())) done(null); });
+    const observer = new MutationObserver(() => done(null));
     const timer = setTimeout(() => done('timeout'), timeout);
     observer.observe(meta, {childList: true, characterData: true, subtree: true});
     t0 = performance.now();
-    set(q);
+    input.value = value;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
   });
+  input.focus();
+  await run('zqxjkv');
+  return await run(q);
 }
 """
 
@@ -439,7 +440,6 @@ _MATERIAL_READY = """
     window.__mdInitializer = meta.textContent.trim();
     new MutationObserver((_, obs) => {
       if (meta.textContent.trim() !== window.__mdInitializer) {
-        window.__mdPlaceholder = meta.textContent.trim();
         window.__mdReadyAt = performance.now();
         obs.disconnect();
       }

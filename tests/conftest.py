@@ -34,9 +34,46 @@ def national() -> Path:
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """The sample catalogue in procedures/, built once through the real CLI."""
+    return _build(tmp_path_factory, "sample", ROOT / "procedures")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no browser download)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium (make test does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--no-sandbox", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+def _build(tmp_path_factory, name: str, catalogue: Path, *flags: str) -> Path:
     from helpers import run_cli
 
-    site = tmp_path_factory.mktemp("sample") / "site"
-    run = run_cli("build", "--catalogue", str(ROOT / "procedures"), "--site-dir", str(site))
-    assert run.returncode == 0, run.stdout + run.stderr
+    site = tmp_path_factory.mktemp(name) / "site"
+    run = run_cli("build", "--catalogue", str(catalogue), "--site-dir", str(site), *flags)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return site
+
+
+@pytest.fixture(scope="session")
+def sample_offline_site(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory, "sample-offline", ROOT / "procedures", "--offline")
+
+
+@pytest.fixture(scope="session")
+def national_site(tmp_path_factory, national) -> Path:
+    return _build(tmp_path_factory, "national", national)
+
+
+@pytest.fixture(scope="session")
+def national_offline_site(tmp_path_factory, national) -> Path:
+    return _build(tmp_path_factory, "national-offline", national, "--offline")

@@ -23,16 +23,17 @@
     return text.toLowerCase().replace(/đ/g, "d").normalize("NFD")
       .replace(/[^\x00-\x7f]/g, "").replace(/[^a-z0-9]+/g, " ").trim().replace(LONE_Y, "$1i");
   }
-  function shardOf(term) {
+  function shardOf(term, count) {
     var h = 2166136261;
     for (var i = 0; i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), 16777619) >>> 0;
-    return h % core.shards;
+    return h % (count || core.shards);
   }
 
-  var core = null, docs = [], nameDf = {}, shards = {}, waiting = {};
+  var core = null, docs = [], nameDf = {}, averageLength = 1, shards = {}, waiting = {};
   window.tthcSearch = {
     core: function (data) { core = data; prepare(); resolve("core"); },
-    shard: function (n, data) { shards[n] = data; resolve("t" + n); }
+    shard: function (n, data) { shards[n] = data; resolve("t" + n); },
+    fold: fold, shardOf: shardOf  // for the tests that keep them equal to generator/search.py
   };
   function resolve(key) { if (waiting[key]) { waiting[key].forEach(function (f) { f(); }); delete waiting[key]; } }
   function load(key, src) {
@@ -57,23 +58,36 @@
       return { id: id, code: d[0], name: d[1], field: d[2], agency: d[3], level: d[4], tiers: d[5],
                words: words, set: set, bigrams: bigrams, folded: words.join(" ") };
     });
+    averageLength = docs.reduce(function (sum, d) { return sum + d.words.length; }, 0) / Math.max(docs.length, 1);
   }
 
   function idf(df) { return Math.log(1 + docs.length / (1 + df)); }
 
   // The query as units (a word, or the phrase a synonym stands for), plus one variant per
   // synonym found in it: "so do bi mat" also reads as [giấy chứng nhận quyền sử dụng đất] bị mất.
+  // Words that ask rather than name ("xin", "làm", "cho tôi", "ở đâu"): they count a quarter.
+  // Only spellings that fold to no other common word: not "can" (căn cước) or "dau" (đầu tư).
+  var FILLERS = {xin: 1, lam: 1, muon: 1, cho: 1, toi: 1, minh: 1, giup: 1, nao: 1, nhieu: 1, lau: 1, gi: 1,
+                 nhu: 1, thi: 1, la: 1, va: 1, voi: 1, cua: 1, bi: 1, duoc: 1, nhe: 1, a: 1, oi: 1};
+
   function variants(words) {
-    var out = [words.map(function (w) { return [w]; })];
+    var typed = words.map(function (w) { return { words: [w], typed: FILLERS[w] ? 0.25 : 1 }; });
+    var matches = [];
     core.synonyms.forEach(function (entry) {
       var key = entry[0].split(" ");
       for (var i = 0; i + key.length <= words.length; i++) {
-        if (key.every(function (k, j) { return words[i + j] === k; })) {
-          entry[1].forEach(function (value) {
-            out.push(out[0].slice(0, i).concat([value.split(" ")], out[0].slice(i + key.length)));
-          });
-        }
+        if (key.every(function (k, j) { return words[i + j] === k; })) matches.push([i, key.length, entry[1]]);
       }
+    });
+    var out = [typed];
+    matches.forEach(function (m) {
+      // "nhap ho khau" → đăng ký thường trú wins over the looser "ho khau" inside it
+      var inside = matches.some(function (o) { return o !== m && o[1] > m[1] && o[0] <= m[0] && o[0] + o[1] >= m[0] + m[1]; });
+      if (inside) return;
+      m[2].forEach(function (value) {
+        var unit = { words: value.split(" "), typed: m[1] };
+        out.push(typed.slice(0, m[0]).concat([unit], typed.slice(m[0] + m[1])));
+      });
     });
     return out;
   }
@@ -87,31 +101,49 @@
     return set;
   }
 
+  // BM25's length normalisation: a word matched in a short name says more than in a long one.
+  function lengthNorm(doc) { return 2.2 / (1 + 1.2 * (0.25 + 0.75 * doc.words.length / averageLength)); }
+  // How much a unit of the query tells: its rarity among names; a word found in no name
+  // (often a filler like "bé", "giúp") tells little and must not swamp the coverage.
+  // A synonym's phrase weighs as much as the words the citizen typed for it ("nhap ho khau").
+  function unitWeight(unit, body) {
+    return unit.typed * unit.words.reduce(function (sum, w) {
+      if (nameDf[w]) return sum + idf(nameDf[w]);
+      return sum + (body[w] ? 0.3 * idf(body[w].size) : 0);
+    }, 0) / unit.words.length;
+  }
+  function has(body, w, doc) { return body[w] && body[w][doc.id]; }
+
+  // Name matches dominate, and two adjacent syllables matched together (a Vietnamese word
+  // such as "khai tử") count double; body matches are weak evidence. Coverage is weighted
+  // by idf and squared, so a name missing a telling query word falls behind.
   function score(doc, units, body, typed) {
-    var s = 0, matched = 0, last = units.length - 1;
+    var s = 0, got = 0, total = 0, last = units.length - 1, norm = lengthNorm(doc);
     units.forEach(function (unit, i) {
-      if (unit.length === 1) {
-        var w = unit[0], weight = idf(nameDf[w] || 0);
-        if (doc.set[w]) { s += 10 * weight; matched += 1; }
-        else if (i === last && w.length >= 2 && doc.words.some(function (x) { return x.lastIndexOf(w, 0) === 0; })) {
-          s += 6 * weight; matched += 1;
-        } else if (body[w] && body[w][doc.id]) { s += 2 * idf(body[w].size); matched += 0.5; }
-        var before = units[i - 1];
-        if (before && before.length === 1 && doc.bigrams[before[0] + " " + w]) s += 8;
+      var weight = unitWeight(unit, body), inName = 0, inBody = 0;
+      total += weight;
+      if (!weight) return;
+      if (unit.words.length === 1) {
+        var w = unit.words[0], before = units[i - 1];
+        if (doc.set[w]) inName = 1;
+        else if (i === last && w.length >= 2 && doc.words.some(function (x) { return x.lastIndexOf(w, 0) === 0; })) inName = 0.7;
+        inBody = has(body, w, doc) ? 1 : 0;
+        if (inName && before && before.words.length === 1 && doc.bigrams[before.words[0] + " " + w]) {
+          s += 10 * (weight + unitWeight(before, body)) / 2 * norm;  // "khai tử" together, not apart
+        }
       } else {  // a synonym's phrase counts as one unit, however many words it has
-        var inName = unit.filter(function (w) { return doc.set[w]; }).length / unit.length;
-        var inBody = unit.filter(function (w) { return body[w] && body[w][doc.id]; }).length / unit.length;
-        var weight = unit.reduce(function (sum, w) { return sum + idf(nameDf[w] || 0); }, 0) / unit.length;
-        if (doc.folded.indexOf(unit.join(" ")) >= 0) { s += 18 * weight; matched += 1; }
-        else if (inName) { s += 10 * inName * weight; matched += inName; }
-        else if (inBody) { s += 2 * inBody * weight; matched += 0.5 * inBody; }
+        var fraction = unit.words.filter(function (w) { return doc.set[w]; }).length / unit.words.length;
+        inName = doc.folded.indexOf(unit.words.join(" ")) >= 0 ? 1.5 : fraction * fraction * 0.5;
+        inBody = unit.words.filter(function (w) { return has(body, w, doc); }).length / unit.words.length;
       }
+      if (inName) { s += 10 * weight * inName * norm; got += weight * Math.min(inName, 1); }
+      else if (inBody) { s += 2 * weight * inBody; got += 0.3 * weight * inBody; }
     });
-    if (!s) return 0;
-    if (typed.indexOf(" ") > 0 && doc.folded.indexOf(typed) >= 0) s += 20;
-    if (doc.folded === typed || doc.folded === "thu tuc " + typed) s += 60;
-    s *= 0.4 + matched / units.length;
-    return s - 0.02 * doc.words.length;  // of two equal matches, the more specific name first
+    if (!s || !total) return 0;
+    if (typed.indexOf(" ") > 0 && doc.folded.indexOf(typed) >= 0) s *= 1.5;
+    if (doc.folded === typed || doc.folded === "thu tuc " + typed) s = s * 2 + 100;
+    var coverage = got / total;
+    return s * coverage * coverage;
   }
 
   function search(query, filters) {
@@ -119,7 +151,7 @@
     var words = fold(query).split(" ").filter(Boolean);
     var all = variants(words), typed = words.join(" ");
     var terms = {};
-    all.forEach(function (v) { v.forEach(function (unit) { unit.forEach(function (w) { terms[w] = true; }); }); });
+    all.forEach(function (v) { v.forEach(function (unit) { unit.words.forEach(function (w) { terms[w] = true; }); }); });
     var needed = Object.keys(terms).map(function (t) { return shardOf(t); });
     return Promise.all(needed.map(function (n) { return load("t" + n, "search/t/" + n + ".js"); }))
       .then(function () {

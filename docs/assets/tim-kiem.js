@@ -63,15 +63,17 @@
 
   function idf(df) { return Math.log(1 + docs.length / (1 + df)); }
 
-  // The query as units (a word, or the phrase a synonym stands for), plus one variant per
-  // synonym found in it: "so do bi mat" also reads as [giấy chứng nhận quyền sử dụng đất] bị mất.
   // Words that ask rather than name ("xin", "làm", "cho tôi", "ở đâu"): they count a quarter.
   // Only spellings that fold to no other common word: not "can" (căn cước) or "dau" (đầu tư).
   var FILLERS = {xin: 1, lam: 1, muon: 1, cho: 1, toi: 1, minh: 1, giup: 1, nao: 1, nhieu: 1, lau: 1, gi: 1,
                  nhu: 1, thi: 1, la: 1, va: 1, voi: 1, cua: 1, bi: 1, duoc: 1, nhe: 1, a: 1, oi: 1};
 
+  // The query as units (a word, or the phrase a synonym stands for), plus one variant per
+  // synonym found in it: "so do bi mat" also reads as [giấy chứng nhận quyền sử dụng đất] bị mất.
+  // A unit's worth multiplies its weight: a quarter for fillers, and a synonym's phrase is
+  // worth as many words as the citizen typed for it ("nhap ho khau" → 3).
   function variants(words) {
-    var typed = words.map(function (w) { return { words: [w], typed: FILLERS[w] ? 0.25 : 1 }; });
+    var typed = words.map(function (w) { return { words: [w], worth: FILLERS[w] ? 0.25 : 1 }; });
     var matches = [];
     core.synonyms.forEach(function (entry) {
       var key = entry[0].split(" ");
@@ -85,7 +87,7 @@
       var inside = matches.some(function (o) { return o !== m && o[1] > m[1] && o[0] <= m[0] && o[0] + o[1] >= m[0] + m[1]; });
       if (inside) return;
       m[2].forEach(function (value) {
-        var unit = { words: value.split(" "), typed: m[1] };
+        var unit = { words: value.split(" "), worth: m[1] };
         out.push(typed.slice(0, m[0]).concat([unit], typed.slice(m[0] + m[1])));
       });
     });
@@ -95,9 +97,9 @@
   function postings(term) {
     var shard = shards[shardOf(term)], text = shard && shard[term], set = {};
     if (!text) return null;
-    var id = 0;
-    text.split(",").forEach(function (gap) { id += parseInt(gap, 36); set[id] = true; });
-    set.size = text.split(",").length;
+    var gaps = text.split(","), id = 0;
+    gaps.forEach(function (gap) { id += parseInt(gap, 36); set[id] = true; });
+    set.size = gaps.length;
     return set;
   }
 
@@ -105,9 +107,8 @@
   function lengthNorm(doc) { return 2.2 / (1 + 1.2 * (0.25 + 0.75 * doc.words.length / averageLength)); }
   // How much a unit of the query tells: its rarity among names; a word found in no name
   // (often a filler like "bé", "giúp") tells little and must not swamp the coverage.
-  // A synonym's phrase weighs as much as the words the citizen typed for it ("nhap ho khau").
   function unitWeight(unit, body) {
-    return unit.typed * unit.words.reduce(function (sum, w) {
+    return unit.worth * unit.words.reduce(function (sum, w) {
       if (nameDf[w]) return sum + idf(nameDf[w]);
       return sum + (body[w] ? 0.3 * idf(body[w].size) : 0);
     }, 0) / unit.words.length;
@@ -115,12 +116,12 @@
   function has(body, w, doc) { return body[w] && body[w][doc.id]; }
 
   // Name matches dominate, and two adjacent syllables matched together (a Vietnamese word
-  // such as "khai tử") count double; body matches are weak evidence. Coverage is weighted
+  // such as "khai tử") earn a bonus; body matches are weak evidence. Coverage is weighted
   // by idf and squared, so a name missing a telling query word falls behind.
   function score(doc, units, body, typed) {
     var s = 0, got = 0, total = 0, last = units.length - 1, norm = lengthNorm(doc);
     units.forEach(function (unit, i) {
-      var weight = unitWeight(unit, body), inName = 0, inBody = 0;
+      var weight = unit.weight, inName = 0, inBody = 0;
       total += weight;
       if (!weight) return;
       if (unit.words.length === 1) {
@@ -129,7 +130,7 @@
         else if (i === last && w.length >= 2 && doc.words.some(function (x) { return x.lastIndexOf(w, 0) === 0; })) inName = 0.7;
         inBody = has(body, w, doc) ? 1 : 0;
         if (inName && before && before.words.length === 1 && doc.bigrams[before.words[0] + " " + w]) {
-          s += 10 * (weight + unitWeight(before, body)) / 2 * norm;  // "khai tử" together, not apart
+          s += 10 * (weight + before.weight) / 2 * norm;  // "khai tử" together, not apart
         }
       } else {  // a synonym's phrase counts as one unit, however many words it has
         var fraction = unit.words.filter(function (w) { return doc.set[w]; }).length / unit.words.length;
@@ -158,6 +159,7 @@
         var started = performance.now();
         var body = {};
         Object.keys(terms).forEach(function (t) { body[t] = postings(t); });
+        all.forEach(function (v) { v.forEach(function (unit) { unit.weight = unitWeight(unit, body); }); });
         var hits = [];
         docs.forEach(function (doc) {
           var best = codes.indexOf(doc.code) >= 0 ? 1e6 : 0;

@@ -140,13 +140,15 @@ def is_exact_name(query: Query, names: dict[str, str]) -> bool:
 # Builds (cached under a key of their inputs)
 
 
-def _tree_key(paths: list[Path], content: bool) -> str:
+def _tree_key(paths: list[Path], content: bool, exclude: frozenset[Path] = frozenset()) -> str:
     """Hash of every file under ``paths``: contents for code, size and mtime for big data."""
     h = hashlib.sha256()
     for base in paths:
         files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()
                                                      and "__pycache__" not in p.parts)
         for p in files:
+            if p.resolve() in exclude:
+                continue
             h.update(str(p).encode())
             if content:
                 h.update(p.read_bytes())
@@ -277,12 +279,17 @@ def index_pagefind(material_site: Path, rebuild: bool) -> Path:
     return out
 
 
-def build_project(catalogue_dir: Path, rebuild: bool) -> Path:
-    """The project's own site, through its CLI, as an editor would build it."""
+def build_project(catalogue_dir: Path, rebuild: bool, report_page: Path) -> Path:
+    """The project's own site, through its CLI, as an editor would build it.
+
+    The benchmark's own report page lives in docs/ and changes every run; it is left out
+    of the key, or every run would rebuild.
+    """
     key = hashlib.sha256("|".join([
         _tree_key([catalogue_dir], content=False),
         _tree_key([ROOT / "generator", ROOT / "templates", ROOT / "docs", ROOT / "mkdocs.yml"],
-                  content=True), _versions()]).encode()).hexdigest()[:16]
+                  content=True, exclude=frozenset({report_page.resolve()})),
+        _versions()]).encode()).hexdigest()[:16]
 
     def make(out: Path) -> None:
         run = subprocess.run([sys.executable, "-m", "generator", "build", "--catalogue",
@@ -401,11 +408,12 @@ def codes_from_hrefs(hrefs: list[str]) -> list[str]:
 _MATERIAL_SEARCH = re.compile(r"/search/search_index\.json|/javascripts/workers/search\.|/javascripts/lunr/")
 
 # Runs one query in Material's header search, timed in the page. The input is focused (which
-# opens the search overlay), then its value set and an input event fired: one search per
-# query. Material replaces the text of .md-search-result__meta in the same synchronous step
-# as the result list, so the first mutation of that element after the query is the moment
-# the results are shown. Material ignores an emptied input and a repeated value, so each
-# query is preceded by a sentinel word that matches nothing, awaited the same way.
+# opens the search overlay), its value set, and input and keyup events fired: Material reads
+# the input on keyup and focus, as after a citizen's last key, so this is one search per query.
+# Material replaces the text of .md-search-result__meta in the same synchronous step as the
+# result list, so the first mutation of that element after the query is the moment the
+# results are shown. A repeated value is not searched again, so each query is preceded by a
+# sentinel word that matches nothing, awaited the same way.
 _MATERIAL_QUERY = """
 async ([q, timeout]) => {
   const input = document.querySelector('input.md-search__input');
@@ -424,6 +432,7 @@ async ([q, timeout]) => {
     t0 = performance.now();
     input.value = value;
     input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true, key: 'Unidentified'}));
   });
   input.focus();
   await run('zqxjkv');
@@ -721,9 +730,10 @@ def report(table: str, args, queries: list[Query], runs: list[EngineRun], page_c
     today = datetime.date.today().isoformat()
     limited = f" (the first {args.limit} only, a quick run)" if args.limit else ""
     try:
-        qpath = args.queries.resolve().relative_to(ROOT).as_posix()
+        qpath = f"`{args.queries.resolve().relative_to(ROOT).as_posix()}`"
     except ValueError:
-        qpath = f"{args.queries} (a file outside the repository)"
+        qpath = f"`{args.queries}`, a temporary set outside the repository"
+    took = f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} minutes"
     return f"""# Search benchmark
 
 Written by `benchmarks/search.py` on {today}; rerun it to update this page:
@@ -733,8 +743,8 @@ Written by `benchmarks/search.py` on {today}; rerun it to update this page:
 ```
 
 Machine: {machine()}. Catalogue: `{args.catalogue.name}` ({catalogue_size} procedures).
-Queries: {len(queries)} from `{qpath}`{limited}. The run took {seconds / 60:.0f} minutes,
-builds included.
+Queries: {len(queries)} from {qpath}{limited}. The run took {took}, builds included
+(builds are reused when their inputs have not changed).
 
 {table}
 
@@ -753,7 +763,7 @@ builds included.
   leading “Thủ tục”): share where that procedure is the first result.
 - **Bytes** are gzip-compressed sizes (level 6) of every response, as a web server would send
   them; Pagefind's files are gzip already. *Ordinary page load*: a procedure page
-  (`thu-tuc/{page_code}/`, the median-sized one) in a fresh browser, until the network is
+  (`thu-tuc/{page_code}/`, the one with the median-sized source file) in a fresh browser, until the network is
   idle; for Material this includes its search index, fetched on every page. *First query*:
   what the first search fetches; for Material that is its index and search scripts, loaded
   with the page.
@@ -773,10 +783,12 @@ builds included.
 # Main
 
 
-def median_page(site: Path, codes: set[str]) -> str:
-    """The procedure whose page is the median size: an ordinary page, not a best case."""
-    sizes = sorted(((site / "thu-tuc" / c / "index.html").stat().st_size, c)
-                   for c in codes if (site / "thu-tuc" / c / "index.html").exists())
+def median_page(catalogue) -> str:
+    """The procedure with the median-sized source file: an ordinary page, not a best case.
+
+    Chosen from the catalogue, not a build, so every engine and every run loads the same page.
+    """
+    sizes = sorted((e.source.stat().st_size, e.procedure.code) for e in catalogue.entries)
     return sizes[len(sizes) // 2][1]
 
 
@@ -827,8 +839,8 @@ def main(argv: list[str] | None = None) -> int:
         index_pagefind(sites["material"], args.rebuild)
         sites["pagefind"] = sites["material"]
     if "project" in engines:
-        sites["project"] = build_project(args.catalogue, args.rebuild)
-    page_code = median_page(next(iter(sites.values())), set(names))
+        sites["project"] = build_project(args.catalogue, args.rebuild, args.output)
+    page_code = median_page(catalogue)
 
     from playwright.sync_api import sync_playwright
 

@@ -61,6 +61,7 @@ def _build(tmp_path_factory, name: str, catalogue: Path, *flags: str) -> Path:
     site = tmp_path_factory.mktemp(name) / "site"
     run = run_cli("build", "--catalogue", str(catalogue), "--site-dir", str(site), *flags)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    (site.parent / "build-output.txt").write_text(run.stdout + run.stderr, encoding="utf-8")
     return site
 
 

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CATALOGUE ?= procedures
 
-.PHONY: site validate serve test chromium clean
+.PHONY: site offline validate serve test chromium clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 site: $(STAMP)
 	$(PY) -m generator build --catalogue $(CATALOGUE) --site-dir site
+
+# For commune offices and kiosks: opens from disk (file://), search included.
+offline: $(STAMP)
+	$(PY) -m generator build --offline --catalogue $(CATALOGUE) --site-dir site-offline
 
 validate: $(STAMP)
 	$(PY) -m generator validate --catalogue $(CATALOGUE)
@@ -36,4 +40,4 @@ test: $(STAMP) chromium
 	$(PY) -m pytest
 
 clean:
-	rm -rf site .site.* $(VENV) .pytest_cache
+	rm -rf site site-offline .site.* .site-offline.* $(VENV) .pytest_cache

@@ -54,7 +54,6 @@ import subprocess
 import sys
 import threading
 import time
-import unicodedata
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -62,6 +61,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make ``generator`` importable without install
+
+from generator.search import fold  # noqa: E402  (after the path is set)
 
 CACHE = ROOT / "benchmarks" / ".cache"
 DEFAULT_CATALOGUE = ROOT.parent / "shared" / "catalogues" / "national-2642"
@@ -115,13 +116,6 @@ def load_queries(path: Path) -> list[Query]:
         expect = item["expect"] if isinstance(item["expect"], list) else [item["expect"]]
         queries.append(Query(item["q"], tuple(str(c) for c in expect), kind, dict(filters), path.name))
     return queries
-
-
-def fold(text: str) -> str:
-    """Lower case, no tone marks, ``đ`` → ``d``, words separated by single spaces."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.findall(r"\w+", text))
 
 
 def is_exact_name(query: Query, names: dict[str, str]) -> bool:

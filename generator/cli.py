@@ -7,6 +7,7 @@ their mistake from ours. ``--debug`` shows it for developers.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import shutil
@@ -15,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.diagnostics import Severity, summary
+from generator.diagnostics import Severity, as_json, github_annotation, summary
 from generator.loader import LoadResult, load_catalogue_cached
 from generator.mkdocs_hooks import CATALOGUE_ENV
 from generator.text import file_size
@@ -36,7 +37,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", type=Path, default=PROJECT / "mkdocs.yml", help=argparse.SUPPRESS)
         return sub
 
-    command("validate", "kiểm tra mọi tệp thủ tục và in tất cả lỗi")
+    validate = command("validate", "kiểm tra mọi tệp thủ tục và in tất cả lỗi")
+    validate.add_argument("--format", choices=["text", "github", "json"], default="text",
+                          help="text: path:line:col (mặc định); github: chú thích cho GitHub Actions; "
+                               "json: cho công cụ khác")
     build = command("build", "kiểm tra rồi dựng trang web")
     build.add_argument("--site-dir", type=Path, default=Path("site"),
                        help="thư mục đặt trang web (mặc định: site)")
@@ -47,10 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _validate(catalogue: Path) -> LoadResult:
+def _validate(catalogue: Path, output: str = "text") -> LoadResult:
     result = load_catalogue_cached(catalogue)
-    for diagnostic in result.diagnostics:
-        print(diagnostic)
+    if output == "json":
+        print(json.dumps(as_json(result.diagnostics, result.files_checked), ensure_ascii=False, indent=2))
+    else:
+        for diagnostic in result.diagnostics:
+            print(github_annotation(diagnostic) if output == "github" else diagnostic)
     print(summary(result.diagnostics, result.files_checked), file=sys.stderr)
     return result
 
@@ -137,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "validate":
-            return 1 if _has_errors(_validate(args.catalogue)) else 0
+            return 1 if _has_errors(_validate(args.catalogue, args.format)) else 0
         if args.command == "build":
             return build(args.catalogue, args.site_dir, args.config, args.offline)
         return serve(args.catalogue, args.config, args.dev_addr)

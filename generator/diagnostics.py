@@ -30,6 +30,32 @@ class Diagnostic:
         return f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {key}{self.message}"
 
 
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(d: Diagnostic) -> str:
+    """A GitHub Actions workflow command: the pull request shows it on the offending line."""
+    title = f",title={_escape_property(d.key)}" if d.key else ""
+    return (f"::{d.severity.value} file={_escape_property(d.file)},line={d.line},col={d.column}{title}"
+            f"::{_escape_data(d.message)}")
+
+
+def as_json(diagnostics: list[Diagnostic], files_checked: int) -> dict:
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    return {
+        "files_checked": files_checked,
+        "errors": errors,
+        "warnings": len(diagnostics) - errors,
+        "diagnostics": [{"file": d.file, "line": d.line, "column": d.column, "key": d.key,
+                         "message": d.message, "severity": d.severity.value} for d in diagnostics],
+    }
+
+
 def summary(diagnostics: list[Diagnostic], files_checked: int) -> str:
     """The closing line of a validation run, in Vietnamese."""
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)

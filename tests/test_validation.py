@@ -7,6 +7,7 @@ the validator must report for that file, no more, no fewer.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -129,3 +130,34 @@ def test_cli_missing_catalogue_is_a_diagnostic_not_a_traceback(tmp_path: Path) -
     assert run.returncode == 1
     assert run.stdout.startswith("khong-co:1:1: error: không tìm thấy thư mục")
     assert "Traceback" not in run.stderr
+
+
+def test_cli_github_annotations_and_json(tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(FIXTURES / "invalid" / "agency_unknown.yml", catalogue)
+    _install(FIXTURES / "invalid" / "name_duplicate-key.yml", catalogue)
+    env = {"PYTHONPATH": str(ROOT)}
+    github = subprocess.run([sys.executable, "-m", "generator", "validate", "--catalogue", "catalogue",
+                             "--format", "github"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert github.returncode == 1
+    assert github.stdout.splitlines() == [
+        "::error file=catalogue/agency_unknown.yml,line=4,col=9,title=agency::“ubnd-huyen” không có trong "
+        "danh mục cơ quan (agencies) của catalogue.yml",
+        "::error file=catalogue/name_duplicate-key.yml,line=5,col=1,title=name::khóa “name” bị lặp lại "
+        "(đã có ở dòng 4); hãy xóa một trong hai",
+    ]
+    as_json = subprocess.run([sys.executable, "-m", "generator", "validate", "--catalogue", "catalogue",
+                              "--format", "json"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert as_json.returncode == 1
+    report = json.loads(as_json.stdout)
+    assert (report["files_checked"], report["errors"], report["warnings"]) == (5, 2, 0)
+    assert report["diagnostics"][1] == {"file": "catalogue/name_duplicate-key.yml", "line": 5, "column": 1,
+                                        "key": "name", "severity": "error",
+                                        "message": "khóa “name” bị lặp lại (đã có ở dòng 4); hãy xóa một trong hai"}
+
+
+def test_github_annotation_escapes_what_would_break_the_command() -> None:
+    from generator.diagnostics import Diagnostic, github_annotation
+
+    d = Diagnostic("a,b:c.yml", 2, 3, "x", "50% sai\ndòng hai")
+    assert github_annotation(d) == "::error file=a%2Cb%3Ac.yml,line=2,col=3,title=x::50%25 sai%0Adòng hai"

@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=["text", "github", "json"], default="text",
                           help="text: path:line:col (mặc định); github: chú thích cho GitHub Actions; "
                                "json: cho công cụ khác")
+    command("schema", "tạo JSON Schema cho trình soạn thảo (gợi ý khóa, mã cơ quan, lĩnh vực, cấp; báo lỗi khi gõ)")
     build = command("build", "kiểm tra rồi dựng trang web")
     build.add_argument("--site-dir", type=Path, default=Path("site"),
                        help="thư mục đặt trang web (mặc định: site)")
@@ -126,6 +127,19 @@ def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) 
     return 0
 
 
+def write_schema(catalogue: Path) -> int:
+    """Schemas for the catalogue's editors; its own ids when catalogue.yml is valid."""
+    from generator import schema
+
+    result = load_catalogue_cached(catalogue)
+    info = result.catalogue.info if result.catalogue else None
+    for path in schema.write(catalogue, info):
+        print(path.as_posix())
+    if info is None:
+        print("catalogue.yml còn lỗi: lược đồ chưa có danh sách mã cơ quan, lĩnh vực, cấp.", file=sys.stderr)
+    return 0
+
+
 def serve(catalogue: Path, config: Path, dev_addr: str) -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
@@ -145,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return 1 if _has_errors(_validate(args.catalogue, args.format)) else 0
+        if args.command == "schema":
+            return write_schema(args.catalogue)
         if args.command == "build":
             return build(args.catalogue, args.site_dir, args.config, args.offline)
         return serve(args.catalogue, args.config, args.dev_addr)

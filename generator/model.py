@@ -71,9 +71,10 @@ def _check_date(value: str) -> str:
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Id = Annotated[str, AfterValidator(_check_id), Field(json_schema_extra={"pattern": ID_PATTERN.pattern})]
-Url = Annotated[str, AfterValidator(_check_url), Field(json_schema_extra={"pattern": "^https?://"})]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Field(json_schema_extra={"pattern": r"\S"})]
+Id = Annotated[str, AfterValidator(_check_id), Field(json_schema_extra={"pattern": f"^{ID_PATTERN.pattern}$"})]
+Url = Annotated[str, AfterValidator(_check_url),
+                Field(json_schema_extra={"pattern": r"^https?://[^\s<>\"{}|\\^`/?#]+[^\s<>\"{}|\\^`]*$"})]
 IsoDate = Annotated[str, AfterValidator(_check_date), Field(json_schema_extra={"format": "date"})]
 Code = Annotated[str, AfterValidator(_check_code)]
 Count = Annotated[int, Field(ge=0)]

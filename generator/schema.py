@@ -1,0 +1,76 @@
+"""JSON Schema for editors' tools, generated from the model, never written by hand.
+
+VS Code's YAML extension reads it to complete keys, offer the catalogue's own agency,
+field and tier ids and underline mistakes while an editor types. The schema is made
+per catalogue (the ids come from its catalogue.yml) and written beside it in
+``.schema/``; ``.vscode/settings.json`` maps the files to it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.model import CODE_PATTERN, DOCUMENT_EXTENSIONS, CatalogueInfo, Procedure, Synonyms
+
+SCHEMA_DIR = ".schema"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _allow_null_when_optional(schema: dict) -> dict:
+    """The validator treats ``key:`` with no value as an absent key; so must the schema."""
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        required = set(definition.get("required", []))
+        for name, prop in definition.get("properties", {}).items():
+            if name not in required:
+                definition["properties"][name] = {"anyOf": [prop, {"type": "null"}]} if "anyOf" not in prop \
+                    else {**prop, "anyOf": [*prop["anyOf"], {"type": "null"}]}
+    return schema
+
+
+def _ids(entries) -> dict:
+    return {"enum": [e.id for e in entries], "markdownEnumDescriptions": [e.name for e in entries]}
+
+
+def procedure_schema(info: CatalogueInfo | None) -> dict:
+    schema = Procedure.model_json_schema()
+    props = schema["properties"]
+    props["code"]["pattern"] = f"^{CODE_PATTERN.pattern}$"
+    form = schema["$defs"]["Form"]["properties"]["file"]
+    form["pattern"] = r"(?i)\.(" + "|".join(DOCUMENT_EXTENSIONS) + r")$"
+    if info is not None:
+        props["agency"].update(_ids(info.agencies))
+        props["field"].update(_ids(info.fields))
+        props["tiers"]["items"].update(_ids(info.tiers))
+    # The one rule across keys the schema can say too (checks.py reports it with the line).
+    schema["if"] = {"properties": {"level": {"minimum": 3}}, "required": ["level"]}
+    schema["then"] = {"required": ["online_url"]}
+    schema["$schema"] = DIALECT
+    return _allow_null_when_optional(schema)
+
+
+def catalogue_schema() -> dict:
+    return _allow_null_when_optional({"$schema": DIALECT, **CatalogueInfo.model_json_schema()})
+
+
+def synonyms_schema() -> dict:
+    return {"$schema": DIALECT, **Synonyms.model_json_schema()}
+
+
+def schemas(info: CatalogueInfo | None) -> dict[str, dict]:
+    return {"procedure.schema.json": procedure_schema(info), "catalogue.schema.json": catalogue_schema(),
+            "synonyms.schema.json": synonyms_schema()}
+
+
+def render(schema: dict) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write(directory: Path, info: CatalogueInfo | None) -> list[Path]:
+    target = directory / SCHEMA_DIR
+    target.mkdir(exist_ok=True)
+    written = []
+    for name, schema in schemas(info).items():
+        (target / name).write_text(render(schema), encoding="utf-8")
+        written.append(target / name)
+    return written

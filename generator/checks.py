@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 import os
+from datetime import date
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, Severity
 from generator.model import DOCUMENT_EXTENSIONS, Catalogue
 from generator.yamlsource import YamlDocument, dotted
 
@@ -119,4 +120,65 @@ def check_unique_codes(documents: list[tuple[YamlDocument, str]]) -> list[Diagno
             out.append(_at(display, doc, ("code",), f"mã thủ tục “{code}” đã dùng trong {where} (dòng {where_line})"))
         else:
             first[code] = (display, line)
+    return out
+
+
+# --- warnings: probably a mistake, but the site can still be built --------------------
+
+
+def _warn(display: str, doc: YamlDocument, path: tuple, message: str) -> Diagnostic:
+    line, col = doc.position(path)
+    return Diagnostic(display, line, col, dotted(path), message, Severity.WARNING)
+
+
+def warn_procedure(data: dict, doc: YamlDocument, display: str, catalogue: Catalogue,
+                   today: date) -> list[Diagnostic]:
+    from generator.search import fold  # the same notion of "the same words" as search
+
+    out = []
+    level = data.get("level")
+    if isinstance(level, int) and level in (1, 2) and data.get("online_url"):
+        out.append(_warn(display, doc, ("online_url",),
+                         f"thủ tục mức độ {level} không nộp được trực tuyến; bỏ online_url hoặc sửa mức độ"))
+    for key, label in (("steps", "bước"), ("documents", "giấy tờ")):
+        seen: dict[str, int] = {}
+        items = data.get(key) if isinstance(data.get(key), list) else []
+        for i, item in enumerate(items):
+            text = item.get("name") if isinstance(item, dict) else item
+            if not isinstance(text, str) or not fold(text):
+                continue
+            if fold(text) in seen:
+                out.append(_warn(display, doc, (key, i, "name") if isinstance(item, dict) else (key, i),
+                                 f"{label} này trùng với {label} thứ {seen[fold(text)] + 1}; có phải chép hai lần?"))
+            seen.setdefault(fold(text), i)
+    updated, days = data.get("updated"), catalogue.info.review_after_days
+    if days and isinstance(updated, str):
+        try:
+            age = (today - date.fromisoformat(updated)).days
+        except ValueError:
+            age = None
+        if age is not None and age > days:
+            out.append(_warn(display, doc, ("updated",),
+                             f"nội dung được kiểm tra cách đây {age} ngày (quá {days} ngày theo "
+                             "review_after_days); hãy rà soát lại và sửa ngày"))
+    return out
+
+
+def warn_unused_forms(catalogue: Catalogue, parsed, root_display) -> list[Diagnostic]:
+    """Document files in the catalogue that no procedure's forms point to."""
+    used = set()
+    for _, doc, path, _ in parsed:
+        for _, form in _items(doc.data, "forms"):
+            file = _text(form.get("file"))
+            if file:
+                used.add(os.path.realpath(path.parent / file))
+    out = []
+    for root, dirs, files in os.walk(catalogue.directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            if name.rsplit(".", 1)[-1].lower() in DOCUMENT_EXTENSIONS and os.path.realpath(full) not in used:
+                out.append(Diagnostic(root_display(Path(full)), 1, 1, "",
+                                      "không thủ tục nào dùng tệp biểu mẫu này (forms[].file); "
+                                      "hãy gắn vào thủ tục hoặc xóa tệp", Severity.WARNING))
     return out

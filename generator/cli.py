@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=["text", "github", "json"], default="text",
                           help="text: path:line:col (mặc định); github: chú thích cho GitHub Actions; "
                                "json: cho công cụ khác")
+    validate.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
     command("schema", "tạo JSON Schema cho trình soạn thảo (gợi ý khóa, mã cơ quan, lĩnh vực, cấp; báo lỗi khi gõ)")
     build = command("build", "kiểm tra rồi dựng trang web")
     build.add_argument("--site-dir", type=Path, default=Path("site"),
@@ -52,14 +53,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _validate(catalogue: Path, output: str = "text") -> LoadResult:
+def _validate(catalogue: Path, output: str = "text", warnings: bool = True) -> LoadResult:
+    """Print the diagnostics; ``build`` leaves warnings to ``validate`` and only counts them."""
     result = load_catalogue_cached(catalogue)
+    shown = [d for d in result.diagnostics if warnings or d.severity is Severity.ERROR]
     if output == "json":
-        print(json.dumps(as_json(result.diagnostics, result.files_checked), ensure_ascii=False, indent=2))
+        print(json.dumps(as_json(shown, result.files_checked), ensure_ascii=False, indent=2))
     else:
-        for diagnostic in result.diagnostics:
+        for diagnostic in shown:
             print(github_annotation(diagnostic) if output == "github" else diagnostic)
     print(summary(result.diagnostics, result.files_checked), file=sys.stderr)
+    if len(shown) < len(result.diagnostics):
+        print("Xem các cảnh báo: python -m generator validate", file=sys.stderr)
     return result
 
 
@@ -89,7 +94,7 @@ def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) 
     from mkdocs.exceptions import Abort, MkDocsException
 
     started = time.monotonic()
-    result = _validate(catalogue)
+    result = _validate(catalogue, warnings=False)
     if _has_errors(result):
         print("Chưa dựng trang web vì bộ thủ tục còn lỗi.", file=sys.stderr)
         return 1
@@ -158,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "validate":
-            return 1 if _has_errors(_validate(args.catalogue, args.format)) else 0
+            result = _validate(args.catalogue, args.format)
+            return 1 if _has_errors(result) or (args.strict and result.diagnostics) else 0
         if args.command == "schema":
             return write_schema(args.catalogue)
         if args.command == "build":

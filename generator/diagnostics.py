@@ -63,7 +63,8 @@ def summary(diagnostics: list[Diagnostic], files_checked: int) -> str:
     files_with_errors = len({d.file for d in diagnostics if d.severity is Severity.ERROR})
     if not diagnostics:
         return f"Đã kiểm tra {files_checked} tệp: không có lỗi."
-    text = f"Đã kiểm tra {files_checked} tệp: {errors} lỗi trong {files_with_errors} tệp"
+    text = f"Đã kiểm tra {files_checked} tệp: "
+    text += f"{errors} lỗi trong {files_with_errors} tệp" if errors else "không có lỗi"
     if warnings:
         text += f", {warnings} cảnh báo"
     return text + "."

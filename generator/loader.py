@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -86,7 +87,9 @@ def load_catalogue_cached(directory: Path, display_root: Path | None = None) -> 
     return result
 
 
-def load_catalogue(directory: Path, display_root: Path | None = None) -> LoadResult:
+def load_catalogue(directory: Path, display_root: Path | None = None, today: date | None = None) -> LoadResult:
+    """``today`` dates the staleness warnings; tests pass a fixed day."""
+    today = today or date.today()
     directory = Path(directory).absolute()
     root = Path(display_root or Path.cwd()).absolute()
     result = LoadResult(catalogue=None)
@@ -128,9 +131,10 @@ def load_catalogue(directory: Path, display_root: Path | None = None) -> LoadRes
         catalogue = Catalogue(info=info, directory=directory, synonyms=synonyms.root if synonyms else {})
         for procedure, doc, path, display in parsed:
             problems = checks.check_procedure(doc.data, doc, display, path, catalogue)
-            result.diagnostics += problems
+            result.diagnostics += problems + checks.warn_procedure(doc.data, doc, display, catalogue, today)
             if procedure is not None and not problems:
                 catalogue.entries.append(Entry(procedure, path))
+        result.diagnostics += checks.warn_unused_forms(catalogue, parsed, lambda p: display_path(p, root))
         catalogue.entries.sort(key=lambda e: e.procedure.code)
         result.catalogue = catalogue
     result.diagnostics += checks.check_unique_codes([(doc, display) for _, doc, _, display in parsed])

@@ -121,6 +121,8 @@ class CatalogueInfo(_Strict):
     province: Text | None = Field(None, description="Địa phương, ví dụ “tỉnh Điện Biên”")
     portal_url: Url | None = Field(None, description="Cổng dịch vụ công của tỉnh")
     status_lookup: StatusLookup | None = Field(None, description="Cách tra cứu tình trạng hồ sơ")
+    review_after_days: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Cảnh báo thủ tục có ngày kiểm tra (updated) cũ hơn số ngày này")
     tiers: list[RegistryEntry] = Field(min_length=1, description="Cấp thực hiện")
     fields: list[RegistryEntry] = Field(min_length=1, description="Lĩnh vực")
     agencies: list[Agency] = Field(min_length=1, description="Cơ quan thực hiện")

@@ -36,7 +36,8 @@ def test_damaged_procedure_files_never_raise(tmp_path: Path) -> None:
         target.write_bytes(variant)
         result = load_catalogue(catalogue, display_root=catalogue)
         for d in result.diagnostics:
-            assert d.file == SOURCE and d.line >= 1 and d.column >= 1 and d.message
+            # a damaged forms[].file leaves the form file unused: a warning on that file
+            assert d.file in (SOURCE, "ho-tich/mau/to-khai.pdf") and d.line >= 1 and d.column >= 1 and d.message
         outcomes.add(bool(result.diagnostics))
     assert outcomes == {True, False}  # some edits are harmless, most are caught
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 import shutil
 import subprocess
 import sys
@@ -18,11 +19,14 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, copy_base
+from generator.diagnostics import Severity
 from generator.loader import load_catalogue
 
 INVALID = sorted((FIXTURES / "invalid").iterdir())
+WARNING = sorted((FIXTURES / "warning").iterdir())
+TODAY = date(2026, 11, 25)
 VALID = sorted((FIXTURES / "valid").iterdir())
-EXPECT = re.compile(rb"^# expect: (\d+):(\d+) ?(.*)$", re.M)
+EXPECT = re.compile(rb"^%? ?# expect: (\d+):(\d+) ?(.*)$", re.M)
 
 
 def _install(case: Path, catalogue: Path) -> None:
@@ -33,7 +37,7 @@ def _install(case: Path, catalogue: Path) -> None:
 
 
 def _expected(case: Path, catalogue: Path) -> set[tuple]:
-    files = [p for p in case.rglob("*") if p.is_file()] if case.is_dir() else [case]
+    files = [p for p in case.rglob("*") if p.is_file()] if case.is_dir() else [case]  # .pdf too: "% # expect:"
     expected = set()
     for path in files:
         shown = (path.relative_to(case) if case.is_dir() else Path(path.name)).as_posix()
@@ -52,6 +56,27 @@ def test_invalid_case_reports_exactly_its_errors(case: Path, tmp_path: Path) -> 
     assert not result.ok
     for d in result.diagnostics:
         assert re.search(r"[à-ỹđ]", d.message), f"message is not Vietnamese: {d.message}"
+
+
+@pytest.mark.parametrize("case", WARNING, ids=[c.name for c in WARNING])
+def test_warning_case_reports_exactly_its_warnings(case: Path, tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(case, catalogue)
+    result = load_catalogue(catalogue, display_root=catalogue, today=TODAY)
+    assert {(d.file, d.line, d.column, d.key) for d in result.diagnostics} == _expected(case, catalogue)
+    assert result.ok and {d.severity for d in result.diagnostics} == {Severity.WARNING}
+
+
+def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(FIXTURES / "warning" / "online-url_level-2.yml", catalogue)
+    env = {"PYTHONPATH": str(ROOT)}
+    args = [sys.executable, "-m", "generator", "validate", "--catalogue", "catalogue"]
+    lenient = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, env=env)
+    strict = subprocess.run(args + ["--strict"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert (lenient.returncode, strict.returncode) == (0, 1)
+    assert lenient.stdout.startswith("catalogue/online-url_level-2.yml:8:13: warning: online_url: thủ tục mức độ 2")
+    assert "Đã kiểm tra 4 tệp: không có lỗi, 1 cảnh báo." in lenient.stderr
 
 
 @pytest.mark.parametrize("case", VALID, ids=[c.name for c in VALID])
@@ -84,8 +109,9 @@ def test_form_symlink_out_of_catalogue_is_rejected(tmp_path: Path) -> None:
     (catalogue / "ho-tich" / "1.001193.yml").write_text(text.replace("mau/to-khai.pdf", "mau/link.pdf"),
                                                         encoding="utf-8")
     result = load_catalogue(catalogue, display_root=catalogue)
-    assert [(d.file, d.line, d.key) for d in result.diagnostics] == [("ho-tich/1.001193.yml", 39, "forms[0].file")]
-    assert "ngoài thư mục" in result.diagnostics[0].message
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    assert [(d.file, d.line, d.key) for d in errors] == [("ho-tich/1.001193.yml", 39, "forms[0].file")]
+    assert "ngoài thư mục" in errors[0].message
 
 
 def test_all_problems_of_all_files_in_one_run(tmp_path: Path) -> None:

@@ -115,7 +115,6 @@ def _environment(templates: Path) -> jinja2.Environment:
         comment_end_string="##}",
     )
     env.filters["vn_date"] = vn_date
-    env.filters["sort_by_name"] = lambda items: sorted(items, key=lambda x: sort_key(x.name))
     return env
 
 

@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
                           help="text: path:line:col (mặc định); github: chú thích cho GitHub Actions; "
                                "json: cho công cụ khác")
     validate.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
+    new = command("new", "tạo tệp thủ tục mới, hợp lệ, có chú thích (không ghi đè tệp đã có)")
+    for flag, text in (("--code", "mã thủ tục, ví dụ 1.001193"), ("--name", "tên thủ tục"),
+                       ("--agency", "mã cơ quan trong catalogue.yml"), ("--field", "mã lĩnh vực"),
+                       ("--tiers", "mã cấp, cách nhau bằng dấu phẩy"), ("--level", "mức độ 1–4"),
+                       ("--online-url", "nơi nộp trực tuyến (mức độ 3, 4; mặc định: portal_url)")):
+        new.add_argument(flag, help=text)
     command("schema", "tạo JSON Schema cho trình soạn thảo (gợi ý khóa, mã cơ quan, lĩnh vực, cấp; báo lỗi khi gõ)")
     build = command("build", "kiểm tra rồi dựng trang web")
     build.add_argument("--site-dir", type=Path, default=Path("site"),
@@ -132,6 +138,44 @@ def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) 
     return 0
 
 
+_PROMPTS = {"code": "Mã thủ tục", "name": "Tên thủ tục", "agency": "Cơ quan (mã)", "field": "Lĩnh vực (mã)",
+            "tiers": "Cấp (mã, cách nhau bằng dấu phẩy)", "level": "Mức độ (1–4)"}
+
+
+def new_procedure(args) -> int:
+    """Flags first; what is missing is asked for at a terminal, refused in a script."""
+    from generator.scaffold import ScaffoldError, new_procedure as scaffold
+
+    result = load_catalogue_cached(args.catalogue)
+    if result.catalogue is None:
+        for diagnostic in result.diagnostics:
+            print(diagnostic)
+        print("Hãy sửa catalogue.yml trước khi thêm thủ tục.", file=sys.stderr)
+        return 1
+    values = {key: getattr(args, key) for key in _PROMPTS}
+    missing = [key for key, value in values.items() if not value]
+    if missing and not sys.stdin.isatty():
+        print("Thiếu: " + ", ".join("--" + key for key in missing), file=sys.stderr)
+        return 1
+    for key in missing:
+        values[key] = input(f"{_PROMPTS[key]}: ").strip()
+    try:
+        level = int(values["level"])
+    except ValueError:
+        print("Mức độ phải là 1, 2, 3 hoặc 4.", file=sys.stderr)
+        return 1
+    try:
+        path = scaffold(result.catalogue, code=values["code"], name=values["name"], agency=values["agency"],
+                        field=values["field"], tiers=[t.strip() for t in values["tiers"].split(",") if t.strip()],
+                        level=level, online_url=args.online_url)
+    except ScaffoldError as exc:
+        print(f"Chưa tạo tệp: {exc}.", file=sys.stderr)
+        return 1
+    print(path.as_posix())
+    print("Đã tạo tệp; hãy điền nội dung rồi chạy: python -m generator validate", file=sys.stderr)
+    return 0
+
+
 def write_schema(catalogue: Path) -> int:
     """Schemas for the catalogue's editors; its own ids when catalogue.yml is valid."""
     from generator import schema
@@ -165,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             result = _validate(args.catalogue, args.format)
             return 1 if _has_errors(result) or (args.strict and result.diagnostics) else 0
+        if args.command == "new":
+            return new_procedure(args)
         if args.command == "schema":
             return write_schema(args.catalogue)
         if args.command == "build":

@@ -1,0 +1,71 @@
+"""``python -m generator new``: a valid, commented procedure file to start from.
+
+Checked against the catalogue before anything is written, and never overwrites: an
+editor's existing work is worth more than a template.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import jinja2
+
+from generator.model import CODE_PATTERN, Catalogue
+from generator import schema as schemas
+from generator.schema import SCHEMA_DIR
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+class ScaffoldError(Exception):
+    """A message for the editor, in Vietnamese."""
+
+
+def _pick(value: str, known: dict, what: str) -> str:
+    if value in known:
+        return value
+    close = difflib.get_close_matches(value, list(known), n=1)
+    hint = f"; có phải là “{close[0]}”?" if close else f"; có: {', '.join(sorted(known))}"
+    raise ScaffoldError(f"{what} “{value}” không có trong catalogue.yml{hint}")
+
+
+def new_procedure(catalogue: Catalogue, *, code: str, name: str, agency: str, field: str,
+                  tiers: list[str], level: int, online_url: str | None = None,
+                  today: date | None = None) -> Path:
+    if not CODE_PATTERN.fullmatch(code):
+        raise ScaffoldError(f"mã thủ tục “{code}” chỉ được gồm chữ, số, dấu chấm và gạch ngang, ví dụ 1.001193")
+    if not name.strip():
+        raise ScaffoldError("tên thủ tục không được để trống")
+    if level not in (1, 2, 3, 4):
+        raise ScaffoldError("mức độ phải là 1, 2, 3 hoặc 4")
+    agency = _pick(agency, catalogue.agencies, "cơ quan")
+    field = _pick(field, catalogue.fields, "lĩnh vực")
+    tiers = [_pick(t, catalogue.tiers, "cấp") for t in tiers] or [next(iter(catalogue.tiers))]
+    online_url = online_url or (catalogue.info.portal_url if level >= 3 else None)
+    if level >= 3 and not online_url:
+        raise ScaffoldError("thủ tục mức độ 3, 4 cần địa chỉ nộp trực tuyến: thêm --online-url https://…")
+    existing = {e.procedure.code: e.source for e in catalogue.entries}
+    if code in existing:
+        raise ScaffoldError(f"mã “{code}” đã có trong {existing[code]}")
+    target = catalogue.directory / field / f"{code}.yml"
+    if target.exists():
+        raise ScaffoldError(f"tệp {target} đã có; không ghi đè")
+    schema = os.path.relpath(catalogue.directory / SCHEMA_DIR / "procedure.schema.json", target.parent)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+                             comment_start_string="{##", comment_end_string="##}")
+    quote = lambda text: json.dumps(text, ensure_ascii=False)  # noqa: E731 - a JSON string is valid YAML
+    text = env.get_template("new-procedure.yml.j2").render(
+        schema=Path(schema).as_posix(), code=quote(code), name=quote(name.strip()), agency=agency, field=field,
+        tiers=tiers, level=level, today=(today or date.today()).isoformat(),
+        online_url=quote(online_url) if online_url else None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not (catalogue.directory / SCHEMA_DIR / "procedure.schema.json").exists():
+        schemas.write(catalogue.directory, catalogue.info)  # what the file's first line points to
+    with open(target, "x", encoding="utf-8") as out:  # "x": fail rather than overwrite
+        out.write(text)
+    return target

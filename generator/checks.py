@@ -145,12 +145,13 @@ def warn_procedure(data: dict, doc: YamlDocument, display: str, catalogue: Catal
         items = data.get(key) if isinstance(data.get(key), list) else []
         for i, item in enumerate(items):
             text = item.get("name") if isinstance(item, dict) else item
-            if not isinstance(text, str) or not fold(text):
+            folded = fold(text) if isinstance(text, str) else ""
+            if not folded:
                 continue
-            if fold(text) in seen:
+            if folded in seen:
                 out.append(_warn(display, doc, (key, i, "name") if isinstance(item, dict) else (key, i),
-                                 f"{label} này trùng với {label} thứ {seen[fold(text)] + 1}; có phải chép hai lần?"))
-            seen.setdefault(fold(text), i)
+                                 f"{label} này trùng với {label} thứ {seen[folded] + 1}; có phải chép hai lần?"))
+            seen.setdefault(folded, i)
     updated, days = data.get("updated"), catalogue.info.review_after_days
     if days and isinstance(updated, str):
         try:

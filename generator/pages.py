@@ -102,10 +102,11 @@ class Urls:
         return rel
 
 
-def _environment(templates: Path) -> jinja2.Environment:
+def environment(templates: Path, autoescape: bool = True) -> jinja2.Environment:
+    """The project's Jinja2 settings; pages autoescape (HTML), the YAML scaffold does not."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
-        autoescape=True,
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -133,7 +134,7 @@ class _Builder:
     def __init__(self, catalogue: Catalogue, templates: Path, directory_urls: bool):
         self.catalogue = catalogue
         self.urls = Urls(directory_urls)
-        self.env = _environment(templates)
+        self.env = environment(templates)
         self.content = SiteContent()
         entries = sorted(catalogue.entries, key=lambda e: sort_key(e.procedure.name))
         self.entries = entries

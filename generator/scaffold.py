@@ -12,10 +12,9 @@ import os
 from datetime import date
 from pathlib import Path
 
-import jinja2
-
 from generator.model import CODE_PATTERN, Catalogue
 from generator import schema as schemas
+from generator.pages import environment
 from generator.schema import SCHEMA_DIR
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -55,9 +54,7 @@ def new_procedure(catalogue: Catalogue, *, code: str, name: str, agency: str, fi
     if target.exists():
         raise ScaffoldError(f"tệp {target} đã có; không ghi đè")
     schema = os.path.relpath(catalogue.directory / SCHEMA_DIR / "procedure.schema.json", target.parent)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-                             comment_start_string="{##", comment_end_string="##}")
+    env = environment(TEMPLATES, autoescape=False)
     quote = lambda text: json.dumps(text, ensure_ascii=False)  # noqa: E731 - a JSON string is valid YAML
     text = env.get_template("new-procedure.yml.j2").render(
         schema=Path(schema).as_posix(), code=quote(code), name=quote(name.strip()), agency=agency, field=field,

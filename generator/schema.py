@@ -22,9 +22,8 @@ def _allow_null_when_optional(schema: dict) -> dict:
     for definition in [schema, *schema.get("$defs", {}).values()]:
         required = set(definition.get("required", []))
         for name, prop in definition.get("properties", {}).items():
-            if name not in required:
-                definition["properties"][name] = {"anyOf": [prop, {"type": "null"}]} if "anyOf" not in prop \
-                    else {**prop, "anyOf": [*prop["anyOf"], {"type": "null"}]}
+            if name not in required and {"type": "null"} not in prop.get("anyOf", []):
+                definition["properties"][name] = {"anyOf": [prop, {"type": "null"}]}
     return schema
 
 

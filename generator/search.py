@@ -126,8 +126,9 @@ def build_index(catalogue: Catalogue) -> SearchIndex:
         for term in sorted(set(fold(_body_text(entry, catalogue)).split())):
             postings.setdefault(term, []).append(doc_id)
     encoded = {term: _encode(ids) for term, ids in sorted(postings.items())}
+    size = sum(len(t) + len(e) + 4 for t, e in encoded.items())
     count = 1  # a small catalogue needs one request, a national one many small ones
-    while count < MAX_SHARDS and sum(len(t) + len(e) + 4 for t, e in encoded.items()) / count > SHARD_BYTES:
+    while count < MAX_SHARDS and size / count > SHARD_BYTES:
         count *= 2
     core = {
         "v": 1,

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 import shutil
-import subprocess
-import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, copy_base
+from conftest import FIXTURES, copy_base
 from generator.diagnostics import Severity
 from generator.loader import load_catalogue
+from helpers import run_cli
 
 INVALID = sorted((FIXTURES / "invalid").iterdir())
 WARNING = sorted((FIXTURES / "warning").iterdir())
@@ -70,10 +69,8 @@ def test_warning_case_reports_exactly_its_warnings(case: Path, tmp_path: Path) -
 def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
     catalogue = copy_base(tmp_path / "catalogue")
     _install(FIXTURES / "warning" / "online-url_level-2.yml", catalogue)
-    env = {"PYTHONPATH": str(ROOT)}
-    args = [sys.executable, "-m", "generator", "validate", "--catalogue", "catalogue"]
-    lenient = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, env=env)
-    strict = subprocess.run(args + ["--strict"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    lenient = run_cli("validate", "--catalogue", "catalogue", cwd=tmp_path)
+    strict = run_cli("validate", "--catalogue", "catalogue", "--strict", cwd=tmp_path)
     assert (lenient.returncode, strict.returncode) == (0, 1)
     assert lenient.stdout.startswith("catalogue/online-url_level-2.yml:8:13: warning: online_url: thủ tục mức độ 2")
     assert "Đã kiểm tra 4 tệp: không có lỗi, 1 cảnh báo." in lenient.stderr
@@ -137,8 +134,7 @@ def test_cli_prints_file_line_col_and_exits_1(tmp_path: Path) -> None:
     catalogue = copy_base(tmp_path / "catalogue")
     _install(FIXTURES / "invalid" / "agency_unknown.yml", catalogue)
     _install(FIXTURES / "invalid" / "file_invalid-utf8.yml", catalogue)
-    run = subprocess.run([sys.executable, "-m", "generator", "validate", "--catalogue", "catalogue"],
-                         cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)})
+    run = run_cli("validate", "--catalogue", "catalogue", cwd=tmp_path)
     assert run.returncode == 1
     assert run.stdout.splitlines() == [
         "catalogue/agency_unknown.yml:4:9: error: agency: “ubnd-huyen” không có trong danh mục cơ quan "
@@ -151,8 +147,7 @@ def test_cli_prints_file_line_col_and_exits_1(tmp_path: Path) -> None:
 
 
 def test_cli_missing_catalogue_is_a_diagnostic_not_a_traceback(tmp_path: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "generator", "validate", "--catalogue", "khong-co"],
-                         cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)})
+    run = run_cli("validate", "--catalogue", "khong-co", cwd=tmp_path)
     assert run.returncode == 1
     assert run.stdout.startswith("khong-co:1:1: error: không tìm thấy thư mục")
     assert "Traceback" not in run.stderr
@@ -162,9 +157,7 @@ def test_cli_github_annotations_and_json(tmp_path: Path) -> None:
     catalogue = copy_base(tmp_path / "catalogue")
     _install(FIXTURES / "invalid" / "agency_unknown.yml", catalogue)
     _install(FIXTURES / "invalid" / "name_duplicate-key.yml", catalogue)
-    env = {"PYTHONPATH": str(ROOT)}
-    github = subprocess.run([sys.executable, "-m", "generator", "validate", "--catalogue", "catalogue",
-                             "--format", "github"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    github = run_cli("validate", "--catalogue", "catalogue", "--format", "github", cwd=tmp_path)
     assert github.returncode == 1
     assert github.stdout.splitlines() == [
         "::error file=catalogue/agency_unknown.yml,line=4,col=9,title=agency::“ubnd-huyen” không có trong "
@@ -172,8 +165,7 @@ def test_cli_github_annotations_and_json(tmp_path: Path) -> None:
         "::error file=catalogue/name_duplicate-key.yml,line=5,col=1,title=name::khóa “name” bị lặp lại "
         "(đã có ở dòng 4); hãy xóa một trong hai",
     ]
-    as_json = subprocess.run([sys.executable, "-m", "generator", "validate", "--catalogue", "catalogue",
-                              "--format", "json"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    as_json = run_cli("validate", "--catalogue", "catalogue", "--format", "json", cwd=tmp_path)
     assert as_json.returncode == 1
     report = json.loads(as_json.stdout)
     assert (report["files_checked"], report["errors"], report["warnings"]) == (5, 2, 0)

@@ -461,6 +461,28 @@ def _procedure_url(base: str, code: str) -> str:
     return f"{base}thu-tuc/{urllib.parse.quote(code)}/"
 
 
+@contextlib.contextmanager
+def _session(browser, site: Path, page_code: str, run: EngineRun, prepare):
+    """A fresh browser on the served site, an ordinary page loaded and its bytes counted.
+
+    ``prepare(context)`` adds an engine's init scripts or routes before anything loads.
+    Requests to other hosts are noted when the session ends.
+    """
+    with serve(site) as base:
+        context = browser.new_context(locale="vi-VN")
+        prepare(context)
+        traffic = Traffic(context, base)
+        page = context.new_page()
+        page.goto(_procedure_url(base, page_code), wait_until="load")
+        page.wait_for_load_state("networkidle")
+        run.page_bytes, _ = traffic.gzip_bytes()
+        try:
+            yield base, page, traffic
+        finally:
+            run.notes += _outside(traffic)
+            context.close()
+
+
 def run_material(browser, site: Path, queries: list[Query], page_code: str) -> EngineRun:
     """Material's search on its own bare build.
 
@@ -469,16 +491,9 @@ def run_material(browser, site: Path, queries: list[Query], page_code: str) -> E
     worker, lunr) plus whatever the query itself fetched (normally nothing).
     """
     run = EngineRun("material")
-    with serve(site) as base:
-        context = browser.new_context(locale="vi-VN")
-        context.add_init_script(_MATERIAL_READY)
-        traffic = Traffic(context, base)
-        page = context.new_page()
-        page.goto(_procedure_url(base, page_code), wait_until="load")
+    with _session(browser, site, page_code, run, lambda c: c.add_init_script(_MATERIAL_READY)) as (_, page, traffic):
         page.wait_for_function("window.__mdReadyAt !== undefined", timeout=120_000)
-        page.wait_for_load_state("networkidle")
         run.ready_ms = page.evaluate("window.__mdReadyAt")
-        run.page_bytes, _ = traffic.gzip_bytes()
         search_bytes, _ = traffic.gzip_bytes(only=lambda url: bool(_MATERIAL_SEARCH.search(url)))
         for i, query in enumerate(queries):
             mark = traffic.mark()
@@ -487,8 +502,6 @@ def run_material(browser, site: Path, queries: list[Query], page_code: str) -> E
             if i == 0:
                 page.wait_for_timeout(200)
                 run.first_query_bytes = search_bytes + traffic.gzip_bytes(mark)[0]
-        run.notes += _outside(traffic)
-        context.close()
     if any(q.filters for q in queries):
         run.notes.append("filters ignored (Material's search has none)")
     return run
@@ -517,14 +530,8 @@ def run_pagefind(browser, site: Path, queries: list[Query], page_code: str) -> E
     loads until the first query.
     """
     run = EngineRun("pagefind")
-    with serve(site) as base:
-        context = browser.new_context(locale="vi-VN")
-        context.route(_MATERIAL_SEARCH, lambda route: route.abort())
-        traffic = Traffic(context, base)
-        page = context.new_page()
-        page.goto(_procedure_url(base, page_code), wait_until="load")
-        page.wait_for_load_state("networkidle")
-        run.page_bytes, _ = traffic.gzip_bytes()
+    block_material = lambda c: c.route(_MATERIAL_SEARCH, lambda route: route.abort())  # noqa: E731
+    with _session(browser, site, page_code, run, block_material) as (_, page, traffic):
         for i, query in enumerate(queries):
             mark = traffic.mark()
             try:
@@ -535,8 +542,6 @@ def run_pagefind(browser, site: Path, queries: list[Query], page_code: str) -> E
             if i == 0:
                 page.wait_for_timeout(200)
                 run.first_query_bytes = traffic.gzip_bytes(mark)[0]
-        run.notes += _outside(traffic)
-        context.close()
     if any(q.filters for q in queries):
         run.notes.append("filters ignored (the bare build has no data-pagefind-filter markup)")
     return run
@@ -573,14 +578,7 @@ def run_project(browser, site: Path, queries: list[Query], page_code: str) -> En
     if not (site / "tim-kiem" / "index.html").exists():
         run.skipped = "the build has no tim-kiem/ page yet"
         return run
-    with serve(site) as base:
-        context = browser.new_context(locale="vi-VN")
-        context.add_init_script(_PROJECT_DONE)
-        traffic = Traffic(context, base)
-        page = context.new_page()
-        page.goto(_procedure_url(base, page_code), wait_until="load")
-        page.wait_for_load_state("networkidle")
-        run.page_bytes, _ = traffic.gzip_bytes()
+    with _session(browser, site, page_code, run, lambda c: c.add_init_script(_PROJECT_DONE)) as (base, page, traffic):
         for i, query in enumerate(queries):
             mark = traffic.mark()
             try:
@@ -600,8 +598,6 @@ def run_project(browser, site: Path, queries: list[Query], page_code: str) -> En
             if i == 0:
                 page.wait_for_load_state("networkidle")
                 run.first_query_bytes = traffic.gzip_bytes(mark)[0]
-        run.notes += _outside(traffic)
-        context.close()
     return run
 
 

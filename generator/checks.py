@@ -13,6 +13,28 @@ from generator.yamlsource import YamlDocument, dotted
 
 _REGISTRY_NAMES = {"tiers": "cấp thực hiện", "fields": "lĩnh vực", "agencies": "cơ quan"}
 
+# What the checks below enforce, in editors' words, by key path: the format page
+# (generator/reference.py) lists them under each key. Keep them in step with the code.
+PROCEDURE_RULES: dict[str, list[str]] = {
+    "code": ["không trùng với mã của thủ tục khác trong bộ"],
+    "agency": ["phải là một mã `id` trong danh mục `agencies` của `catalogue.yml`"],
+    "tiers": ["mỗi mục là một mã `id` trong danh mục `tiers` của `catalogue.yml`"],
+    "field": ["phải là một mã `id` trong danh mục `fields` của `catalogue.yml`"],
+    "online_url": ["bắt buộc khi `level` là 3 hoặc 4",
+                   "thủ tục mức độ 1, 2 mà có `online_url` thì bị cảnh báo"],
+    "steps": ["hai bước giống nhau (không kể dấu, chữ hoa, dấu câu) thì bị cảnh báo"],
+    "documents[].name": ["hai giấy tờ cùng tên (không kể dấu, chữ hoa, dấu câu) thì bị cảnh báo"],
+    "documents[].form": ["phải là `id` của một mẫu trong `forms` của cùng tệp"],
+    "forms[].id": ["không trùng với mẫu khác trong cùng tệp"],
+    "forms[].file": ["tính từ thư mục chứa tệp thủ tục; không dùng đường dẫn tuyệt đối, "
+                     "tệp phải nằm trong thư mục bộ thủ tục và phải có thật",
+                     f"chỉ nhận tệp tài liệu: {', '.join(DOCUMENT_EXTENSIONS)}",
+                     "tệp tài liệu trong thư mục bộ thủ tục mà không thủ tục nào dùng thì bị cảnh báo"],
+    "updated": ["cũ hơn `review_after_days` ngày (nếu `catalogue.yml` có khóa này) thì bị cảnh báo"],
+}
+CATALOGUE_RULES: dict[str, list[str]] = {
+    f"{registry}[].id": [f"không trùng với mã khác trong `{registry}`"] for registry in _REGISTRY_NAMES}
+
 
 def _at(display: str, doc: YamlDocument, path: tuple, message: str) -> Diagnostic:
     line, col = doc.position(path)
@@ -93,6 +115,8 @@ def check_procedure(data: dict, doc: YamlDocument, display: str, source: Path,
 
 
 def _form_file_problem(file: str, source: Path, directory: Path) -> str | None:
+    if "\0" in file:  # "\0" in a quoted YAML string; no file system accepts it
+        return "đường dẫn tệp chứa ký tự rỗng (\\0); hãy gõ lại tên tệp"
     if os.path.isabs(file) or file.startswith(("/", "\\")):
         return f"đường dẫn “{file}” phải tính từ thư mục chứa tệp thủ tục, không phải đường dẫn tuyệt đối"
     target = os.path.realpath(source.parent / file)
@@ -171,7 +195,7 @@ def warn_unused_forms(catalogue: Catalogue, parsed, root_display) -> list[Diagno
     for _, doc, path, _ in parsed:
         for _, form in _items(doc.data, "forms"):
             file = _text(form.get("file"))
-            if file:
+            if file and "\0" not in file:
                 used.add(os.path.realpath(path.parent / file))
     out = []
     for root, dirs, files in os.walk(catalogue.directory):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator.diagnostics import Severity, as_json, github_annotation, summary
 from generator.loader import LoadResult, load_catalogue_cached
-from generator.mkdocs_hooks import CATALOGUE_ENV
+from generator.mkdocs_adapter import CATALOGUE_ENV
 from generator.text import file_size
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,19 @@ def _parser() -> argparse.ArgumentParser:
                        ("--tiers", "mã cấp, cách nhau bằng dấu phẩy"), ("--level", "mức độ 1–4"),
                        ("--online-url", "nơi nộp trực tuyến (mức độ 3, 4; mặc định: portal_url)")):
         new.add_argument(flag, help=text)
+    importing = command("import", "tạo tệp khung cho các thủ tục trong bảng danh mục (.csv, .xlsx) kèm Quyết "
+                                   "định công bố; thêm lĩnh vực, cơ quan, cấp mới vào catalogue.yml; "
+                                   "không ghi đè tệp đã có")
+    importing.add_argument("file", type=Path, metavar="TỆP", help="bảng danh mục: .xlsx hoặc .csv (UTF-8)")
+    importing.add_argument("--sheet", help="tên trang tính trong tệp .xlsx (mặc định: trang đầu tiên có dòng tiêu đề)")
+    importing.add_argument("--dry-run", action="store_true", help="chỉ báo cáo sẽ làm gì, không ghi tệp nào")
     command("schema", "tạo JSON Schema cho trình soạn thảo (gợi ý khóa, mã cơ quan, lĩnh vực, cấp; báo lỗi khi gõ)")
+    changes = command("changes", "liệt kê thay đổi đối với người dân so với một phiên bản git: thủ tục mới, "
+                                 "bị bỏ, thay đổi từng mục (gồm cả tệp chưa commit)")
+    changes.add_argument("rev", nargs="?", default="HEAD", metavar="REV",
+                         help="phiên bản git để so sánh, ví dụ HEAD, main, origin/main (mặc định: HEAD)")
+    changes.add_argument("--format", choices=["text", "markdown"], default="text",
+                         help="text: cho cửa sổ lệnh (mặc định); markdown: cho bình luận pull request")
     build = command("build", "kiểm tra rồi dựng trang web")
     build.add_argument("--site-dir", type=Path, default=Path("site"),
                        help="thư mục đặt trang web (mặc định: site)")
@@ -95,9 +107,7 @@ def _tree_size(path: Path) -> tuple[int, int]:
 
 def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) -> int:
     """Build into a fresh folder beside ``site_dir`` and swap it in only on success."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, MkDocsException
+    from generator.mkdocs_adapter import BuildFailed, build_site
 
     started = time.monotonic()
     result = _validate(catalogue, warnings=False)
@@ -112,9 +122,8 @@ def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) 
     print(f"Đang dựng {len(result.catalogue.entries)} thủ tục…", file=sys.stderr)
     try:
         # Offline: links name index.html files, which a browser opening file:// needs.
-        mkdocs_build(load_config(str(config), site_dir=str(staging), strict=True,
-                                 use_directory_urls=not offline))
-    except (Abort, MkDocsException, SystemExit) as exc:
+        build_site(config, staging, directory_urls=not offline)
+    except BuildFailed as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"Dựng trang web thất bại: {exc}", file=sys.stderr)
         print(f"Thư mục {site_dir} được giữ nguyên.", file=sys.stderr)
@@ -176,6 +185,26 @@ def new_procedure(args) -> int:
     return 0
 
 
+def import_procedures(args) -> int:
+    """Rows that cannot become files are reported and skipped; only an unreadable list fails."""
+    from generator.importer import ImportFailure, import_file
+
+    result = load_catalogue_cached(args.catalogue)
+    if result.catalogue is None:
+        for diagnostic in result.diagnostics:
+            print(diagnostic)
+        print("Hãy sửa catalogue.yml trước khi nhập danh mục.", file=sys.stderr)
+        return 1
+    try:
+        report = import_file(args.file, result.catalogue, dry_run=args.dry_run, sheet=args.sheet)
+    except ImportFailure as exc:
+        print(f"Chưa nhập được: {exc}", file=sys.stderr)
+        return 1
+    for line in report.lines(Path.cwd()):
+        print(line)
+    return 0
+
+
 def write_schema(catalogue: Path) -> int:
     """Schemas for the catalogue's editors; its own ids when catalogue.yml is valid."""
     from generator import schema
@@ -189,18 +218,38 @@ def write_schema(catalogue: Path) -> int:
     return 0
 
 
-def serve(catalogue: Path, config: Path, dev_addr: str) -> int:
-    from mkdocs.commands.serve import serve as mkdocs_serve
+def show_changes(catalogue: Path, rev: str, output: str) -> int:
+    """The report on stdout (to pipe into a comment); why it cannot be made on stderr."""
+    from generator import changes
 
-    if _has_errors(_validate(catalogue)):
-        print("Hãy sửa các lỗi trên rồi chạy lại lệnh xem trước.", file=sys.stderr)
+    try:
+        report = changes.compare(catalogue, rev)
+    except changes.ChangesError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(changes.as_markdown(report) if output == "markdown" else changes.as_text(report), end="")
+    return 0
+
+
+def serve(catalogue: Path, config: Path, dev_addr: str) -> int:
+    """Build once into a temporary folder, then update only what each save changes."""
+    from generator import preview
+    from generator.mkdocs_adapter import LiveSite
+
+    host, _, port = dev_addr.rpartition(":")
+    if not port.isdigit():
+        print(f"--dev-addr phải có dạng máy:cổng, ví dụ 127.0.0.1:8000 (nhận được “{dev_addr}”).", file=sys.stderr)
         return 1
     os.environ[CATALOGUE_ENV] = str(catalogue.absolute())
     _setup_logging()
-    logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)
-    logging.getLogger("mkdocs.commands.serve").setLevel(logging.INFO)
-    mkdocs_serve(str(config), dev_addr=dev_addr, watch=[str(catalogue.absolute())], strict=False)
-    return 0
+    site_dir = Path(tempfile.mkdtemp(prefix="tthc-preview-"))
+    print("Đang dựng trang xem trước…", file=sys.stderr, flush=True)
+    try:
+        root = config.resolve().parent
+        return preview.run(catalogue.absolute(), root / "templates", LiveSite(config, site_dir),
+                           host or "127.0.0.1", int(port), whole=[root / "templates", root / "docs"])
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,6 +262,10 @@ def main(argv: list[str] | None = None) -> int:
             return new_procedure(args)
         if args.command == "schema":
             return write_schema(args.catalogue)
+        if args.command == "import":
+            return import_procedures(args)
+        if args.command == "changes":
+            return show_changes(args.catalogue, args.rev, args.format)
         if args.command == "build":
             return build(args.catalogue, args.site_dir, args.config, args.offline)
         return serve(args.catalogue, args.config, args.dev_addr)

@@ -93,39 +93,77 @@ class _Strict(BaseModel):
         return data
 
 
+def example_of(model: type[BaseModel]) -> dict[str, Any]:
+    """Every key of ``model`` with its first example: one complete, valid block."""
+    return {name: info.examples[0] for name, info in model.model_fields.items() if info.examples}
+
+
+# Every key editors write has a description and an example: both go into the JSON Schema
+# (VS Code shows them while typing) and the format page (generator/reference.py). The
+# examples are one real procedure, Đăng ký khai sinh (1.001193), and its catalogue.
+
 # --- catalogue.yml -----------------------------------------------------------------
 
 
 class RegistryEntry(_Strict):
-    id: Id = Field(description="Mã viết thường không dấu, ví dụ “tinh”")
-    name: Text = Field(description="Tên hiển thị")
+    id: Id = Field(description="Mã của mục, viết thường không dấu; tệp thủ tục dùng mã này để chỉ tới mục",
+                   examples=["xa"])
+    name: Text = Field(description="Tên hiển thị trên trang web, viết đầy đủ có dấu", examples=["Cấp xã"])
 
 
 class Agency(RegistryEntry):
-    address: Text | None = Field(None, description="Địa chỉ nơi tiếp nhận hồ sơ")
-    phone: Text | None = Field(None, description="Số điện thoại")
-    email: Text | None = Field(None, description="Thư điện tử")
-    hours: Text | None = Field(None, description="Thời gian tiếp nhận hồ sơ")
-    website: Url | None = Field(None, description="Trang thông tin điện tử")
+    id: Id = Field(description="Mã cơ quan, viết thường không dấu; tệp thủ tục ghi mã này ở khóa agency",
+                   examples=["ubnd-xa"])
+    name: Text = Field(description="Tên cơ quan hiển thị trên trang web, viết đầy đủ có dấu",
+                       examples=["Ủy ban nhân dân cấp xã (xã, phường)"])
+    address: Text | None = Field(None, description="Địa chỉ nơi tiếp nhận hồ sơ, hiện trên trang của cơ quan "
+                                 "và của mọi thủ tục cơ quan giải quyết",
+                                 examples=["Bộ phận một cửa của Ủy ban nhân dân xã, phường nơi cư trú"])
+    phone: Text | None = Field(None, description="Số điện thoại liên hệ; trên điện thoại, người dân bấm vào là gọi",
+                               examples=["0215 3825 000"])
+    email: Text | None = Field(None, description="Địa chỉ thư điện tử của cơ quan",
+                               examples=["ubnd@dienbien.gov.vn"])
+    hours: Text | None = Field(None, description="Thời gian tiếp nhận hồ sơ trong tuần",
+                               examples=["Sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu"])
+    website: Url | None = Field(None, description="Trang thông tin điện tử của cơ quan",
+                                examples=["https://dienbien.gov.vn"])
 
 
 class StatusLookup(_Strict):
-    sms_number: Text | None = Field(None, description="Tổng đài nhận tin nhắn tra cứu, ví dụ \"8188\"")
-    sms_syntax: Text | None = Field(None, description="Cú pháp tin nhắn, ví dụ “TTHC <mã hồ sơ>”")
-    url: Url | None = Field(None, description="Trang tra cứu tình trạng hồ sơ")
-    instructions: Text | None = Field(None, description="Hướng dẫn tra cứu trên trang web")
+    sms_number: Text | None = Field(None, description="Tổng đài nhận tin nhắn tra cứu tình trạng hồ sơ",
+                                    examples=["8188"])
+    sms_syntax: Text | None = Field(None, description="Cú pháp tin nhắn tra cứu, như người dân phải gõ",
+                                    examples=["TTHC <mã hồ sơ>"])
+    url: Url | None = Field(None, description="Trang web tra cứu tình trạng hồ sơ bằng mã hồ sơ",
+                            examples=["https://dichvucong.dienbien.gov.vn"])
+    instructions: Text | None = Field(None, description="Hướng dẫn tra cứu trên trang web đó, một hai câu",
+                                      examples=["Trên Cổng dịch vụ công của tỉnh, điền số hồ sơ, số định danh "
+                                                "cá nhân và họ tên người nộp rồi chọn “Tìm kiếm”."])
 
 
 class CatalogueInfo(_Strict):
-    title: Text = Field(description="Tên bộ thủ tục, dùng làm tên trang web")
-    province: Text | None = Field(None, description="Địa phương, ví dụ “tỉnh Điện Biên”")
-    portal_url: Url | None = Field(None, description="Cổng dịch vụ công của tỉnh")
-    status_lookup: StatusLookup | None = Field(None, description="Cách tra cứu tình trạng hồ sơ")
+    title: Text = Field(description="Tên bộ thủ tục, dùng làm tên trang web",
+                        examples=["Bộ thủ tục hành chính tỉnh Điện Biên"])
+    province: Text | None = Field(None, description="Địa phương ban hành bộ thủ tục, viết như sau chữ “của”",
+                                  examples=["tỉnh Điện Biên"])
+    portal_url: Url | None = Field(None, description="Cổng dịch vụ công của tỉnh, nơi người dân nộp hồ sơ trực tuyến",
+                                   examples=["https://dichvucong.dienbien.gov.vn"])
+    status_lookup: StatusLookup | None = Field(
+        None, description="Cách tra cứu tình trạng hồ sơ đã nộp (bằng tin nhắn, trên trang web), "
+        "hiện ở trang Hỏi đáp", examples=[example_of(StatusLookup)])
     review_after_days: Annotated[int, Field(ge=1)] | None = Field(
-        None, description="Cảnh báo thủ tục có ngày kiểm tra (updated) cũ hơn số ngày này")
-    tiers: list[RegistryEntry] = Field(min_length=1, description="Cấp thực hiện")
-    fields: list[RegistryEntry] = Field(min_length=1, description="Lĩnh vực")
-    agencies: list[Agency] = Field(min_length=1, description="Cơ quan thực hiện")
+        None, description="Số ngày tối đa kể từ ngày kiểm tra (updated) của một thủ tục; quá hạn thì "
+        "công cụ kiểm tra cảnh báo để rà soát lại", examples=[365])
+    tiers: list[RegistryEntry] = Field(
+        min_length=1, description="Danh mục cấp thực hiện: mỗi cấp chính quyền giải quyết thủ tục một mục",
+        examples=[[{"id": "tinh", "name": "Cấp tỉnh"}, example_of(RegistryEntry)]])
+    fields: list[RegistryEntry] = Field(
+        min_length=1, description="Danh mục lĩnh vực: mỗi lĩnh vực thủ tục một mục",
+        examples=[[{"id": "ho-tich", "name": "Hộ tịch"}, {"id": "chung-thuc", "name": "Chứng thực"}]])
+    agencies: list[Agency] = Field(
+        min_length=1, description="Danh mục cơ quan thực hiện: mỗi cơ quan tiếp nhận, giải quyết thủ tục một mục; "
+        "địa chỉ, điện thoại, giờ tiếp nhận điền khi biết",
+        examples=[[example_of(Agency), {"id": "so-tu-phap", "name": "Sở Tư pháp tỉnh Điện Biên"}]])
 
 
 # --- one procedure file ---------------------------------------------------------------
@@ -136,56 +174,104 @@ CHANNEL_NAMES = {"truc-tiep": "Trực tiếp", "truc-tuyen": "Trực tuyến", "
 
 
 class Channel(_Strict):
-    type: ChannelType = Field(description="Cách nộp: truc-tiep, truc-tuyen hoặc buu-chinh")
-    processing_time: Text | None = Field(None, description="Thời hạn giải quyết")
-    fee: Text | None = Field(None, description="Phí, lệ phí")
-    note: Text | None = Field(None, description="Ghi chú")
+    type: ChannelType = Field(description="Cách nộp hồ sơ: truc-tiep (tại nơi tiếp nhận), truc-tuyen "
+                              "(trên Cổng dịch vụ công) hoặc buu-chinh (gửi qua bưu chính)",
+                              examples=["truc-tiep"])
+    processing_time: Text | None = Field(
+        None, description="Thời hạn giải quyết khi nộp theo cách này, như văn bản quy định",
+        examples=["Ngay trong ngày nhận đủ hồ sơ; nếu nộp sau 15 giờ thì nhận kết quả trong ngày làm việc tiếp theo"])
+    fee: Text | None = Field(None, description="Phí, lệ phí khi nộp theo cách này; ghi cả khi được miễn",
+                             examples=["Miễn lệ phí nếu đăng ký đúng hạn (trong 60 ngày kể từ ngày sinh)"])
+    note: Text | None = Field(None, description="Điều người dân cần biết thêm khi nộp theo cách này",
+                              examples=["Mang theo giấy tờ tùy thân để cán bộ đối chiếu."])
 
 
 class Document(_Strict):
-    name: Text = Field(description="Tên giấy tờ")
-    original: Count | None = Field(None, description="Số bản chính")
-    copies: Count | None = Field(None, description="Số bản sao")
-    form: Id | None = Field(None, description="Mã mẫu đơn (khai báo trong forms)")
-    note: Text | None = Field(None, description="Ghi chú")
+    name: Text = Field(description="Tên giấy tờ cần nộp hoặc xuất trình", examples=["Tờ khai đăng ký khai sinh"])
+    original: Count | None = Field(None, description="Số bản chính cần nộp; 0 nếu không cần bản chính", examples=[1])
+    copies: Count | None = Field(None, description="Số bản sao cần nộp; 0 nếu không cần bản sao", examples=[0])
+    form: Id | None = Field(None, description="Mã mẫu đơn, tờ khai của giấy tờ này (id của một mẫu trong forms "
+                            "của cùng tệp); trang thủ tục đặt nút tải mẫu ngay cạnh giấy tờ",
+                            examples=["to-khai-dang-ky-khai-sinh"])
+    note: Text | None = Field(None, description="Ghi chú cho giấy tờ này: khi nào cần, khi nào được miễn",
+                              examples=["Nộp trực tuyến thì điền biểu mẫu điện tử thay cho tờ khai giấy."])
 
 
 class Form(_Strict):
-    id: Id = Field(description="Mã mẫu đơn, dùng trong documents[].form")
-    title: Text = Field(description="Tên mẫu đơn, tờ khai")
-    file: Text = Field(description="Đường dẫn tệp, tính từ thư mục chứa tệp thủ tục")
+    id: Id = Field(description="Mã mẫu đơn trong thủ tục này: documents[].form chỉ tới mã này, và tệp tải về "
+                   "mang tên theo mã", examples=["to-khai-dang-ky-khai-sinh"])
+    title: Text = Field(description="Tên mẫu đơn, tờ khai hiện trên trang", examples=["Tờ khai đăng ký khai sinh"])
+    file: Text = Field(description="Đường dẫn tới tệp mẫu, tính từ thư mục chứa tệp thủ tục (thường trong thư mục "
+                       "mau/ bên cạnh)", examples=["mau/to-khai-dang-ky-khai-sinh.docx"])
 
 
 class LegalBasis(_Strict):
-    number: Text = Field(description="Số, ký hiệu văn bản, ví dụ “60/2014/QH13”")
-    title: Text | None = Field(None, description="Trích yếu văn bản")
-    url: Url | None = Field(None, description="Liên kết tới toàn văn")
+    number: Text = Field(description="Số, ký hiệu văn bản", examples=["60/2014/QH13"])
+    title: Text | None = Field(None, description="Trích yếu (tên) văn bản", examples=["Luật Hộ tịch"])
+    url: Url | None = Field(None, description="Liên kết tới toàn văn văn bản", examples=["https://vanban.chinhphu.vn"])
 
 
 class Procedure(_Strict):
-    code: Code = Field(description="Mã thủ tục, đặt trong dấu nháy, ví dụ \"1.001193\"")
-    name: Text = Field(description="Tên thủ tục")
-    agency: Id = Field(description="Cơ quan thực hiện (mã trong agencies)")
-    tiers: list[Id] = Field(min_length=1, description="Cấp thực hiện (mã trong tiers)")
-    field: Id = Field(description="Lĩnh vực (mã trong fields)")
-    level: int = Field(ge=1, le=4, description="Mức độ dịch vụ công trực tuyến, từ 1 đến 4")
-    online_url: Url | None = Field(None, description="Nơi nộp hồ sơ trực tuyến (bắt buộc với mức độ 3, 4)")
-    summary: Text | None = Field(None, description="Mô tả ngắn")
-    subjects: list[Text] = Field([], description="Đối tượng thực hiện")
-    steps: list[Text] = Field(min_length=1, description="Trình tự thực hiện")
-    channels: list[Channel] = Field(min_length=1, description="Cách thức thực hiện")
-    documents: list[Document] = Field([], description="Thành phần hồ sơ")
-    forms: list[Form] = Field([], description="Mẫu đơn, tờ khai")
-    conditions: list[Text] = Field([], description="Yêu cầu, điều kiện")
-    results: list[Text] = Field([], description="Kết quả thực hiện")
-    legal_basis: list[LegalBasis] = Field([], description="Căn cứ pháp lý")
-    updated: IsoDate | None = Field(None, description="Ngày kiểm tra nội dung gần nhất, \"NĂM-THÁNG-NGÀY\"")
+    code: Code = Field(description="Mã thủ tục trên Cơ sở dữ liệu quốc gia về thủ tục hành chính; "
+                       "cũng là địa chỉ trang của thủ tục", examples=["1.001193"])
+    name: Text = Field(description="Tên thủ tục như trong quyết định công bố; là tiêu đề trang",
+                       examples=["Thủ tục đăng ký khai sinh"])
+    agency: Id = Field(description="Cơ quan thực hiện: một mã trong danh mục agencies của catalogue.yml",
+                       examples=["ubnd-xa"])
+    tiers: list[Id] = Field(min_length=1, description="Cấp thực hiện: các mã trong danh mục tiers của catalogue.yml",
+                            examples=[["xa"]])
+    field: Id = Field(description="Lĩnh vực: một mã trong danh mục fields của catalogue.yml", examples=["ho-tich"])
+    level: int = Field(ge=1, le=4, description="Mức độ dịch vụ công trực tuyến, từ 1 đến 4: 1, 2 là cung cấp "
+                       "thông tin trực tuyến, 3 là một phần, 4 là toàn trình", examples=[3])
+    online_url: Url | None = Field(None, description="Nơi nộp hồ sơ trực tuyến; trang thủ tục mức độ 3, 4 có nút "
+                                   "“Nộp hồ sơ trực tuyến” dẫn tới đây",
+                                   examples=["https://dichvucong.dienbien.gov.vn"])
+    summary: Text | None = Field(None, description="Mô tả ngắn cho người dân: ai cần làm thủ tục và nhận được gì; "
+                                 "hiện ngay dưới tên thủ tục",
+                                 examples=["Khi em bé chào đời, cha hoặc mẹ cần đăng ký khai sinh cho con trong "
+                                           "vòng 60 ngày kể từ ngày sinh."])
+    subjects: list[Text] = Field([], description="Đối tượng thực hiện: những ai làm thủ tục này, mỗi mục một đối tượng",
+                                 examples=[["Cha, mẹ của trẻ", "Ông, bà hoặc người thân thích khác của trẻ"]])
+    steps: list[Text] = Field(min_length=1, description="Trình tự thực hiện: mỗi mục một bước, theo thứ tự; "
+                              "trang thủ tục tự đánh số",
+                              examples=[["Nộp hồ sơ tại bộ phận một cửa của Ủy ban nhân dân xã, phường nơi cư trú, "
+                                         "hoặc gửi qua bưu chính.",
+                                         "Cán bộ tiếp nhận kiểm tra hồ sơ. Hồ sơ đủ thì viết Phiếu hẹn; hồ sơ thiếu "
+                                         "thì hướng dẫn bổ sung một lần.",
+                                         "Người đi đăng ký kiểm tra nội dung, ký vào Sổ đăng ký khai sinh và nhận "
+                                         "Giấy khai sinh."]])
+    channels: list[Channel] = Field(
+        min_length=1, description="Cách thức thực hiện: mỗi cách nộp hồ sơ một mục, với thời hạn giải quyết "
+        "và phí, lệ phí của cách đó",
+        examples=[[example_of(Channel), {"type": "truc-tuyen", "fee": "Như nộp trực tiếp"}]])
+    documents: list[Document] = Field(
+        [], description="Thành phần hồ sơ: mỗi giấy tờ một mục; trang thủ tục hiện thành danh sách có ô đánh dấu",
+        examples=[[example_of(Document), {"name": "Giấy chứng sinh do cơ sở y tế cấp", "original": 1, "copies": 0}]])
+    forms: list[Form] = Field([], description="Mẫu đơn, tờ khai để người dân tải về, mỗi mẫu một mục",
+                              examples=[[example_of(Form)]])
+    conditions: list[Text] = Field([], description="Yêu cầu, điều kiện thực hiện thủ tục, mỗi mục một điều kiện",
+                                   examples=[["Tên của trẻ phải phù hợp với pháp luật, truyền thống văn hóa, "
+                                              "không đặt quá dài, khó sử dụng."]])
+    results: list[Text] = Field([], description="Kết quả thực hiện: giấy tờ người dân nhận được, mỗi mục một kết quả",
+                                examples=[["Giấy khai sinh (bản chính) có số định danh cá nhân của trẻ",
+                                           "Bản sao Giấy khai sinh (nếu có yêu cầu)"]])
+    legal_basis: list[LegalBasis] = Field(
+        [], description="Căn cứ pháp lý: các văn bản quy định thủ tục, mỗi văn bản một mục",
+        examples=[[example_of(LegalBasis), {"number": "123/2015/NĐ-CP", "title": "Nghị định quy định chi tiết "
+                                            "một số điều và biện pháp thi hành Luật Hộ tịch"}]])
+    updated: IsoDate | None = Field(None, description="Ngày cán bộ kiểm tra nội dung thủ tục lần gần nhất; trang "
+                                    "thủ tục ghi “Nội dung được kiểm tra lần cuối ngày …”", examples=["2026-11-25"])
 
 
 class Synonyms(RootModel[dict[Text, list[Text]]]):
-    """synonyms.yml beside catalogue.yml: what citizens type → phrases used in procedures."""
-
+    # synonyms.yml beside catalogue.yml. No docstring: pydantic would put it in the
+    # schema in place of the root's Vietnamese description.
     model_config = ConfigDict(strict=True, frozen=True)
+
+    root: dict[Text, list[Text]] = Field(
+        description="Cách gọi người dân hay gõ khi tìm thủ tục (khóa) và các cụm từ có trong tên hoặc nội dung "
+        "thủ tục mà cách gọi đó chỉ tới (danh sách); bổ sung cho danh sách chung của công cụ",
+        examples=[{"làm giấy khai sinh": ["đăng ký khai sinh"], "giấy phép con": ["giấy phép kinh doanh"]}])
 
 
 # --- the loaded catalogue ---------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 ``generate`` returns virtual pages (Markdown whose data parts are escaped HTML
 blocks) and static files with their sources. Any static-site engine that takes
-Markdown pages can publish them; ``mkdocs_hooks`` is the MkDocs adapter.
+Markdown pages can publish them; ``mkdocs_adapter`` is the MkDocs adapter.
 
 Data from YAML reaches a page only through Jinja2 autoescaping and only inside
 raw HTML blocks, where Markdown does not parse: a value can never become markup,
@@ -12,15 +12,18 @@ a Markdown link or template code.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
+from generator import reference
 from generator.levels import LEVELS
 from generator.model import CHANNEL_NAMES, Catalogue, Entry
-from generator.search import build_index
+from generator.search import SearchIndex, TermMemo, build_index
 from generator.text import file_size, sort_key, vn_date
 
 
@@ -29,6 +32,7 @@ class Page:
     path: str  # source path inside the site, e.g. "thu-tuc/1.001193/index.md"
     title: str  # plain text; the engine escapes it
     markdown: str
+    in_nav: bool = True  # False: reached through links only, never listed in the site's navigation
 
 
 @dataclass(frozen=True)
@@ -39,10 +43,11 @@ class Asset:
 
 @dataclass
 class SiteContent:
+    title: str = ""  # the site's name
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
     data: dict[str, str] = field(default_factory=dict)  # generated text files, e.g. the search index
-    search_report: str = ""
+    search: SearchIndex | None = None
 
     @property
     def procedure_pages(self) -> int:
@@ -54,6 +59,15 @@ PROCEDURES = "thu-tuc"
 
 def procedure_path(code: str) -> str:
     return f"{PROCEDURES}/{code}/index.md"
+
+
+EDITORS = "soan-thao.md"  # the format page for editors, linked from docs/huong-dan.md
+
+
+def _in_nav(path: str) -> bool:
+    """Whether the engine may list a page in the navigation: not the thousands of procedure
+    pages (a nav that long makes a build quadratic), not one group's list, not the editors' page."""
+    return not (path.startswith(PROCEDURES + "/") or path.count("/") > 1 or path == EDITORS)
 
 
 @dataclass(frozen=True)
@@ -116,7 +130,13 @@ def environment(templates: Path, autoescape: bool = True) -> jinja2.Environment:
         comment_end_string="##}",
     )
     env.filters["vn_date"] = vn_date
+    env.filters["code_spans"] = code_spans
     return env
+
+
+def code_spans(text: str) -> Markup:
+    """Our own rule texts: escaped, then `…` shown in code font. Never for YAML data."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 def _glance(entry: Entry) -> dict[str, list[tuple[str, str]]]:
@@ -130,12 +150,27 @@ def _glance(entry: Entry) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+class Memo:
+    """What the previous generation produced, for the preview to regenerate only what changed.
+
+    A page is reused when everything its template reads is equal to last time. The
+    inputs are compared with ``==``, which Python short-cuts on identity, and the
+    loader hands back the very same model objects for files that did not change, so
+    comparing a national catalogue's inputs costs milliseconds, not a re-render.
+    """
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[tuple, Page]] = {}
+        self.terms = TermMemo()
+
+
 class _Builder:
-    def __init__(self, catalogue: Catalogue, templates: Path, directory_urls: bool):
+    def __init__(self, catalogue: Catalogue, templates: Path, directory_urls: bool, memo: Memo | None = None):
         self.catalogue = catalogue
         self.urls = Urls(directory_urls)
         self.env = environment(templates)
-        self.content = SiteContent()
+        self.memo = memo or Memo()
+        self.content = SiteContent(title=catalogue.info.title)
         entries = sorted(catalogue.entries, key=lambda e: sort_key(e.procedure.name))
         self.entries = entries
         self.groups: dict[str, dict] = {
@@ -150,7 +185,14 @@ class _Builder:
                 self.groups["tiers"][tier].append(e)
             self.groups["levels"][p.level].append(e)
 
-    def render(self, template: str, path: str, title: str, **context) -> None:
+    def render(self, template: str, path: str, title: str, inputs: tuple, **context) -> None:
+        """``inputs``: everything the page depends on beyond the catalogue's registries."""
+        key = (template, title, self.catalogue.info, self.urls.directory_urls, inputs)
+        cached = self.memo.pages.get(path)
+        if cached is not None and cached[0] == key:
+            self.content.pages.append(cached[1])
+            return
+
         def rel(target: str) -> str:
             return self.urls.relative(path, target)
 
@@ -158,7 +200,9 @@ class _Builder:
             catalogue=self.catalogue, info=self.catalogue.info, levels=LEVELS, browses=BROWSES,
             rel=rel, proc=lambda code: rel(procedure_path(code)), title=title,
             channel_names=CHANNEL_NAMES, **context)
-        self.content.pages.append(Page(path, title, markdown))
+        page = Page(path, title, markdown, in_nav=_in_nav(path))
+        self.memo.pages[path] = (key, page)
+        self.content.pages.append(page)
 
     def registry(self, kind: str) -> list[tuple[str, str, object, list[Entry]]]:
         """(id, name, registry entry, procedures) for every non-empty group, sorted by name."""
@@ -182,7 +226,8 @@ class _Builder:
                 downloads.append({"form": form, "asset": asset, "format": extension.upper(),
                                   "size": file_size(source.stat().st_size)})
             forms += [(entry, d) for d in downloads]
-            self.render("procedure.md.j2", path, p.name, p=p, entry=entry, level=LEVELS[p.level],
+            self.render("procedure.md.j2", path, p.name, (p, entry.source, _sizes(downloads)),
+                        p=p, entry=entry, level=LEVELS[p.level],
                         agency=self.catalogue.agencies[p.agency], field=self.catalogue.fields[p.field],
                         tiers=[self.catalogue.tiers[t] for t in p.tiers], downloads=downloads,
                         forms_by_id={d["form"].id: d for d in downloads}, glance=_glance(entry))
@@ -190,25 +235,29 @@ class _Builder:
         for kind, browse in BROWSES.items():
             rows = self.registry(kind)
             self.render("browse-index.md.j2", f"{browse.slug}/index.md", browse.title,
-                        kind=kind, browse=browse, rows=rows)
+                        tuple((i, len(es)) for i, _, _, es in rows), kind=kind, browse=browse, rows=rows)
             for group_id, name, item, entries in rows:
                 if not entries:
                     continue
                 self.render("browse-list.md.j2", f"{browse.slug}/{group_id}/index.md", name,
-                            kind=kind, browse=browse, item=item, name=name, entries=entries,
+                            tuple(_listed(e) for e in entries), kind=kind, browse=browse, item=item, name=name,
+                            entries=entries,
                             by_field=self._by_field(entries) if len(entries) > 30 and kind != "fields" else None)
 
         forms.sort(key=lambda pair: (sort_key(self.catalogue.fields[pair[0].procedure.field].name),
                                      sort_key(pair[1]["form"].title)))
-        self.render("forms.md.j2", "bieu-mau/index.md", "Biểu mẫu, tờ khai", forms=forms)
+        self.render("forms.md.j2", "bieu-mau/index.md", "Biểu mẫu, tờ khai",
+                    tuple((e.procedure.code, e.procedure.name, e.procedure.field, d["form"], d["asset"], d["size"])
+                          for e, d in forms), forms=forms)
         level_counts = Counter(e.procedure.level for e in self.entries)
-        self.render("home.md.j2", "index.md", self.catalogue.info.title, entries=self.entries,
+        self.render("home.md.j2", "index.md", self.catalogue.info.title,
+                    (len(self.entries), tuple(sorted(level_counts.items())), len(forms),
+                     tuple((i, len(es)) for i, _, _, es in self.registry("fields"))), entries=self.entries,
                     level_counts=level_counts, fields=self.registry("fields"), form_count=len(forms))
-        self.render("faq.md.j2", "hoi-dap/index.md", "Hỏi đáp về dịch vụ công trực tuyến")
-        self.render("search.md.j2", "tim-kiem/index.md", "Tìm thủ tục", directory_urls=self.urls.directory_urls)
-        index = build_index(self.catalogue)
-        self.content.data.update(index.files())
-        self.content.search_report = index.report()
+        self.render("faq.md.j2", "hoi-dap/index.md", "Hỏi đáp về dịch vụ công trực tuyến", ())
+        self.render("search.md.j2", "tim-kiem/index.md", "Tìm thủ tục", (), directory_urls=self.urls.directory_urls)
+        self.render("reference.md.j2", EDITORS, "Soạn thảo thủ tục: định dạng tệp", (),
+                    ref=reference.build(self.catalogue.info))
         return self.content
 
     def _by_field(self, entries: list[Entry]) -> list[tuple[str, str, list[Entry]]]:
@@ -219,5 +268,28 @@ class _Builder:
         return sorted(rows, key=lambda r: sort_key(r[1]))
 
 
-def generate(catalogue: Catalogue, templates: Path, directory_urls: bool = True) -> SiteContent:
-    return _Builder(catalogue, templates, directory_urls).build()
+def _listed(entry: Entry) -> tuple:
+    """What a list of procedures shows of one: a fee edit does not re-render the lists."""
+    p = entry.procedure
+    return p.code, p.name, p.level, p.agency, p.field
+
+
+def _sizes(downloads: list[dict]) -> tuple:
+    return tuple((d["asset"], d["size"]) for d in downloads)
+
+
+def generate(catalogue: Catalogue, templates: Path, directory_urls: bool = True,
+             memo: Memo | None = None, search: bool = True) -> SiteContent:
+    """``memo``: the preview's record of the previous run; a build starts from nothing.
+
+    ``search=False`` leaves the index out, for the preview to publish pages first.
+    """
+    content = _Builder(catalogue, templates, directory_urls, memo).build()
+    if search:
+        add_search(content, catalogue, memo)
+    return content
+
+
+def add_search(content: SiteContent, catalogue: Catalogue, memo: Memo | None = None) -> None:
+    content.search = build_index(catalogue, memo.terms if memo else None)
+    content.data.update(content.search.files())

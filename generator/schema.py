@@ -17,13 +17,21 @@ SCHEMA_DIR = ".schema"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+_ANNOTATIONS = ("title", "description", "default", "examples")
+
+
 def _allow_null_when_optional(schema: dict) -> dict:
-    """The validator treats ``key:`` with no value as an absent key; so must the schema."""
+    """The validator treats ``key:`` with no value as an absent key; so must the schema.
+
+    The key's title, description and examples stay beside the ``anyOf``, where pydantic
+    puts them for ``X | None`` and where editors' tools look for them.
+    """
     for definition in [schema, *schema.get("$defs", {}).values()]:
         required = set(definition.get("required", []))
         for name, prop in definition.get("properties", {}).items():
             if name not in required and {"type": "null"} not in prop.get("anyOf", []):
-                definition["properties"][name] = {"anyOf": [prop, {"type": "null"}]}
+                outer = {k: prop.pop(k) for k in _ANNOTATIONS if k in prop}
+                definition["properties"][name] = {"anyOf": [prop, {"type": "null"}], **outer}
     return schema
 
 

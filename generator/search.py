@@ -111,7 +111,23 @@ def synonyms_for(catalogue: Catalogue) -> list[tuple[str, list[str]]]:
     return sorted(merged.items())
 
 
-def build_index(catalogue: Catalogue) -> SearchIndex:
+class TermMemo:
+    """Folded body terms per procedure, kept by the preview: folding is most of the index's cost."""
+
+    def __init__(self) -> None:
+        self._terms: dict[str, tuple[tuple, list[str]]] = {}
+
+    def terms(self, entry: Entry, catalogue: Catalogue) -> list[str]:
+        p = entry.procedure
+        key = (p, catalogue.fields[p.field].name, catalogue.agencies[p.agency].name)
+        cached = self._terms.get(p.code)
+        if cached is None or cached[0] != key:
+            cached = self._terms[p.code] = (key, sorted(set(fold(_body_text(entry, catalogue)).split())))
+        return cached[1]
+
+
+def build_index(catalogue: Catalogue, memo: TermMemo | None = None) -> SearchIndex:
+    memo = memo or TermMemo()
     synonyms = synonyms_for(catalogue)
     entries = catalogue.entries  # sorted by code: doc ids are stable between builds
     fields = sorted(catalogue.fields)
@@ -123,7 +139,7 @@ def build_index(catalogue: Catalogue) -> SearchIndex:
         p = entry.procedure
         tier_mask = sum(1 << tiers.index(t) for t in p.tiers)
         docs.append([p.code, p.name, fields.index(p.field), agencies.index(p.agency), p.level, tier_mask])
-        for term in sorted(set(fold(_body_text(entry, catalogue)).split())):
+        for term in memo.terms(entry, catalogue):
             postings.setdefault(term, []).append(doc_id)
     encoded = {term: _encode(ids) for term, ids in sorted(postings.items())}
     size = sum(len(t) + len(e) + 4 for t, e in encoded.items())

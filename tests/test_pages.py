@@ -42,7 +42,7 @@ def test_generated_site_layout() -> None:
     paths = {p.path for p in content.pages}
     assert {"index.md", "hoi-dap/index.md", "bieu-mau/index.md", "thu-tuc/1.001193/index.md",
             "linh-vuc/index.md", "linh-vuc/ho-tich/index.md", "co-quan/ubnd-xa/index.md",
-            "cap/xa/index.md", "muc-do/index.md", "muc-do/4/index.md"} <= paths
+            "cap/xa/index.md", "muc-do/index.md", "muc-do/4/index.md", "soan-thao.md"} <= paths
     assert [(a.path, a.source.name) for a in content.assets] == [("thu-tuc/1.001193/to-khai.pdf", "to-khai.pdf")]
 
 
@@ -68,7 +68,8 @@ def hostile_site(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("page", ["thu-tuc/9.999999/index.html", "index.html", "hoi-dap/index.html",
-                                  "co-quan/ubnd/index.html", "linh-vuc/index.html", "cap/xa/index.html"])
+                                  "co-quan/ubnd/index.html", "linh-vuc/index.html", "cap/xa/index.html",
+                                  "soan-thao/index.html"])
 def test_yaml_text_is_never_markup(hostile_site: Path, page: str) -> None:
     html = (hostile_site / page).read_text(encoding="utf-8")
     doc = Elements(html)

@@ -26,6 +26,7 @@ BEYOND_SCHEMA = {
     "file_tab-indent.yml": "not YAML",
     "forms_file-escape.yml": "where the file is on disk",
     "forms_file-missing.yml": "whether the file exists",
+    "forms_file-nul.yml": "a NUL character is a valid JSON string",
     "name_duplicate-key.yml": "a YAML parser keeps the last of two keys",
 }
 

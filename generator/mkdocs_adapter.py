@@ -1,0 +1,200 @@
+"""The MkDocs adapter: everything MkDocs-specific lives in this file.
+
+Its hook functions are registered through ``mkdocs_hooks.py``. It loads and
+validates the catalogue, hands the generated pages and forms to MkDocs as virtual files (nothing is written
+into docs/) and gives generated pages their titles. ``build_site`` runs a whole
+build; ``LiveSite`` keeps one build's state to re-render single pages for the
+preview. Swapping MkDocs for another engine means rewriting these two files only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from markupsafe import escape
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, MkDocsException
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
+
+from generator.loader import load_catalogue_cached
+from generator.pages import PROCEDURES, Page, SiteContent, generate
+
+CATALOGUE_ENV = "TTHC_CATALOGUE"
+log = logging.getLogger("mkdocs.hooks.tthc")
+
+_state: dict = {}
+
+
+def catalogue_dir(config) -> Path:
+    """The catalogue the CLI asked for, else ``procedures/`` beside mkdocs.yml."""
+    root = Path(config.config_file_path).parent
+    return Path(os.environ.get(CATALOGUE_ENV) or root / "procedures")
+
+
+def on_config(config):
+    content = _state.pop("preset", None)  # LiveSite generates the content itself
+    if content is None:
+        root = Path(config.config_file_path).parent
+        result = load_catalogue_cached(catalogue_dir(config), display_root=Path.cwd())
+        if not result.ok:
+            for diagnostic in result.diagnostics:
+                log.error(str(diagnostic))
+            raise Abort(f"Bộ thủ tục có {len(result.diagnostics)} lỗi; hãy sửa rồi dựng lại.")
+        content = generate(result.catalogue, root / "templates", config.use_directory_urls)
+    config.site_name = str(escape(content.title))
+    _state["content"] = content
+    _state["titles"] = {}
+    _state["done"] = 0
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    content: SiteContent = _state["content"]
+    for page in content.pages:
+        inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
+        _state["titles"][page.path] = page.title
+    for asset in content.assets:
+        files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
+    for path, text in content.data.items():
+        files.append(File.generated(config, path, content=text))
+    if not _state.get("live"):  # the preview has no use for the sizes, and gzipping them costs
+        log.info("Tìm kiếm: %s", content.search.report())
+    return files
+
+
+def on_nav(nav, config, files):
+    _state["nav"] = nav
+    return nav
+
+
+def on_env(env, config, files):
+    _state["env"], _state["files"] = env, files
+    return env
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    title = _state["titles"].get(page.file.src_uri)
+    if title is not None and not page.is_homepage:  # the home page's <title> is the site name
+        # Material prints meta titles unescaped, so they must be HTML-safe here.
+        page.meta["title"] = str(escape(title))
+        _state["done"] += 1
+        total = _state["content"].procedure_pages
+        if total >= 500 and page.file.src_uri.startswith(PROCEDURES + "/") and _state["done"] % 500 == 0:
+            log.info("Đã dựng %d/%d trang", _state["done"], len(_state["content"].pages))
+    return markdown
+
+
+class BuildFailed(Exception):
+    """The engine stopped; its own messages have been logged."""
+
+
+def build_site(config_file: Path, site_dir: Path, directory_urls: bool = True) -> None:
+    """One whole, strict build; the catalogue comes from ``TTHC_CATALOGUE``."""
+    try:
+        mkdocs_build.build(load_config(str(config_file), site_dir=str(site_dir), strict=True,
+                                       use_directory_urls=directory_urls))
+    except (Abort, MkDocsException, SystemExit) as exc:
+        raise BuildFailed(str(exc)) from exc
+
+
+class LiveSite:
+    """A site built once, then updated page by page: the preview.
+
+    A whole build of a national catalogue takes about 20 s; after a save only the
+    pages whose Markdown changed are rendered again, through the same MkDocs steps
+    a build uses (``_populate_page``/``_build_page``; MkDocs 1.6 is the last 1.x, so
+    these no longer move). Links between pages are checked by the real build only.
+    """
+
+    def __init__(self, config_file: Path, site_dir: Path):
+        self.config_file = config_file
+        self.site_dir = site_dir
+        self.content: SiteContent | None = None
+
+    def build(self, content: SiteContent) -> None:
+        _state.update(preset=content, live=True)
+        self.config = load_config(str(self.config_file), site_dir=str(self.site_dir), strict=False)
+        mkdocs_build.build(self.config)
+        self.files: Files = _state["files"]
+        self.nav, self.env = _state["nav"], _state["env"]
+        self.content = content
+
+    def update(self, content: SiteContent, rendered=lambda paths: None) -> list[str]:
+        """Render what changed since the last build or update; returns the changed page paths.
+
+        Procedure pages go first and ``rendered`` is told about them before the
+        browse lists, which on a national catalogue list thousands of procedures
+        and take longer: the page the editor is looking at must not wait for them.
+        """
+        old = {p.path: p for p in self.content.pages}
+        new = {p.path: p for p in content.pages}
+        changed = [p for path, p in new.items() if old.get(path) != p]
+        for path in old.keys() - new.keys():
+            self._remove(path)
+        pages = [(p.path, self._page(p)) for p in changed]  # every new file exists before any link is resolved
+        self._copy_assets(content)
+        self._write_data(content)
+        first = [pair for pair in pages if pair[0].startswith(PROCEDURES + "/")]
+        for batch in (first, [pair for pair in pages if pair not in first]):
+            for _, page in batch:
+                mkdocs_build._populate_page(page, self.config, self.files)
+            doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_included)
+            for _, page in batch:
+                mkdocs_build._build_page(page, self.config, doc_files, self.nav, self.env)
+            if batch:
+                rendered([path for path, _ in batch])
+        self.content = content
+        _state["content"] = content
+        return [p.path for p in changed]
+
+    def _page(self, page: Page) -> MkDocsPage:
+        _state["titles"][page.path] = page.title
+        file = self.files.get_file_from_path(page.path)
+        if file is None:
+            file = File.generated(self.config, page.path, content=page.markdown,
+                                  inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV)
+            self.files.append(file)
+            MkDocsPage(None, file, self.config)
+        else:
+            file.content_string = page.markdown
+        return file.page
+
+    def _remove(self, path: str) -> None:
+        file = self.files.get_file_from_path(path)
+        if file is not None:
+            self.files.remove(file)
+            Path(file.abs_dest_path).unlink(missing_ok=True)
+
+    def _copy_assets(self, content: SiteContent) -> None:
+        old = {a.path: a.source for a in self.content.assets}
+        for asset in content.assets:
+            target = Path(self.config.site_dir) / asset.path
+            if old.get(asset.path) != asset.source or not _same_file(asset.source, target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(asset.source, target)
+        for path in old.keys() - {a.path for a in content.assets}:
+            (Path(self.config.site_dir) / path).unlink(missing_ok=True)
+
+    def _write_data(self, content: SiteContent) -> None:
+        for path, text in content.data.items():
+            if self.content.data.get(path) != text:
+                target = Path(self.config.site_dir) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+        for path in self.content.data.keys() - content.data.keys():
+            (Path(self.config.site_dir) / path).unlink(missing_ok=True)
+
+
+def _same_file(source: Path, copy: Path) -> bool:
+    """A copied form is current when it is as new and as large as its source."""
+    try:
+        a, b = source.stat(), copy.stat()
+    except OSError:
+        return False
+    return a.st_size == b.st_size and a.st_mtime_ns <= b.st_mtime_ns

@@ -6,9 +6,10 @@ import difflib
 import os
 from datetime import date
 from pathlib import Path
+from typing import get_args
 
 from generator.diagnostics import Diagnostic, Severity
-from generator.model import DOCUMENT_EXTENSIONS, Catalogue
+from generator.model import DOCUMENT_EXTENSIONS, Catalogue, FieldType, FormField
 from generator.yamlsource import YamlDocument, dotted
 
 _REGISTRY_NAMES = {"tiers": "cấp thực hiện", "fields": "lĩnh vực", "agencies": "cơ quan"}
@@ -29,7 +30,14 @@ PROCEDURE_RULES: dict[str, list[str]] = {
     "forms[].file": ["tính từ thư mục chứa tệp thủ tục; không dùng đường dẫn tuyệt đối, "
                      "tệp phải nằm trong thư mục bộ thủ tục và phải có thật",
                      f"chỉ nhận tệp tài liệu: {', '.join(DOCUMENT_EXTENSIONS)}",
-                     "tệp tài liệu trong thư mục bộ thủ tục mà không thủ tục nào dùng thì bị cảnh báo"],
+                     "tệp tài liệu trong thư mục bộ thủ tục mà không thủ tục nào dùng thì bị cảnh báo",
+                     "mỗi mẫu phải có `file`, `fields` hoặc cả hai"],
+    "forms[].fields": ["phải có ít nhất một trường (mục có `name`), không chỉ có tiêu đề"],
+    "forms[].fields[].heading": ["mục có `heading` là tiêu đề phần, không được có thêm khóa nào khác"],
+    "forms[].fields[].name": ["bắt buộc với mỗi mục không phải tiêu đề", "không trùng với trường khác trong cùng mẫu"],
+    "forms[].fields[].label": ["bắt buộc với mỗi mục không phải tiêu đề"],
+    "forms[].fields[].options": ["bắt buộc với trường `type: choice`: ít nhất hai lựa chọn, không trùng nhau",
+                                 "không dùng cho các loại trường khác"],
     "updated": ["cũ hơn `review_after_days` ngày (nếu `catalogue.yml` có khóa này) thì bị cảnh báo"],
 }
 CATALOGUE_RULES: dict[str, list[str]] = {
@@ -88,7 +96,7 @@ def check_procedure(data: dict, doc: YamlDocument, display: str, source: Path,
         if _text(tier) and tier.strip() not in catalogue.tiers:
             out.append(_at(display, doc, ("tiers", i), _unknown(tier.strip(), catalogue.tiers, "tiers")))
     level = data.get("level")
-    if isinstance(level, int) and level in (3, 4) and not data.get("online_url"):
+    if type(level) is int and level in (3, 4) and not data.get("online_url"):
         out.append(_at(display, doc, ("level",),
                        f"thủ tục mức độ {level} phải có online_url (địa chỉ nộp hồ sơ trực tuyến)"))
 
@@ -104,6 +112,10 @@ def check_procedure(data: dict, doc: YamlDocument, display: str, source: Path,
         problem = file and _form_file_problem(file, source, catalogue.directory)
         if problem:
             out.append(_at(display, doc, ("forms", i, "file"), problem))
+        if form.get("file") is None and form.get("fields") is None:
+            out.append(_at(display, doc, ("forms", i),
+                           "mẫu phải có tệp mẫu (file), các trường để điền (fields) hoặc cả hai"))
+        out += _check_fields(form, ("forms", i), doc, display)
     for i, document in _items(data, "documents"):
         form_id = _text(document.get("form"))
         if form_id and form_id not in form_ids:
@@ -111,6 +123,72 @@ def check_procedure(data: dict, doc: YamlDocument, display: str, source: Path,
             hint = f"; có phải là “{close[0]}”?" if close else ""
             out.append(_at(display, doc, ("documents", i, "form"),
                            f"mẫu “{form_id}” không được khai báo trong forms của thủ tục này{hint}"))
+    return out
+
+
+_FIELD_KEYS = tuple(k for k in FormField.model_fields if k != "heading")
+_FIELD_TYPES = get_args(FieldType)
+
+
+def _check_fields(form: dict, at: tuple, doc: YamlDocument, display: str) -> list[Diagnostic]:
+    """Headings against fields, and each field's name and options: one item, many keys."""
+    fields = form.get("fields")
+    if not isinstance(fields, list):
+        return []
+    out = []
+    names: dict[str, int] = {}
+    for j, item in enumerate(fields):
+        if not isinstance(item, dict):
+            continue
+        here = (*at, "fields", j)
+        if item.get("heading") is not None:
+            mixed = [k for k in _FIELD_KEYS if item.get(k) is not None]
+            if mixed:
+                out.append(_at(display, doc, (*here, "heading"),
+                               f"mục tiêu đề (heading) không được có thêm khóa {', '.join(mixed)}; "
+                               "tiêu đề và trường phải là hai mục riêng"))
+            continue
+        for key in ("name", "label"):
+            if item.get(key) is None:
+                out.append(_at(display, doc, (*here, key), f"thiếu khóa bắt buộc “{key}” của một trường"))
+        name = _text(item.get("name"))
+        if name in names:
+            out.append(_at(display, doc, (*here, "name"),
+                           f"tên trường “{name}” bị trùng với mục thứ {names[name] + 1} của fields"))
+        if name:
+            names.setdefault(name, j)
+        out += _check_options(item, here, doc, display)
+    if not any(isinstance(item, dict) and item.get("heading") is None for item in fields):
+        out.append(_at(display, doc, (*at, "fields"), "fields phải có ít nhất một trường để điền (mục có name), "
+                                                       "không chỉ có tiêu đề"))
+    return out
+
+
+def _check_options(item: dict, here: tuple, doc: YamlDocument, display: str) -> list[Diagnostic]:
+    kind = "text" if item.get("type") is None else item["type"]
+    options = item.get("options")
+    if kind not in _FIELD_TYPES:
+        return []  # the model reports the unknown type; its options cannot be judged
+    if kind != "choice":
+        if options is not None:
+            return [_at(display, doc, (*here, "options"),
+                        f"chỉ trường loại choice mới có options; trường này là loại {kind}")]
+        return []
+    if options is None:
+        return [_at(display, doc, (*here, "options"), "trường loại choice phải có options: ít nhất hai lựa chọn")]
+    if not isinstance(options, list):
+        return []  # the model reports a value that is not a list
+    out = []
+    if len(options) < 2:
+        out.append(_at(display, doc, (*here, "options"), "trường loại choice phải có ít nhất hai lựa chọn"))
+    seen: dict[str, int] = {}
+    for k, option in enumerate(options):
+        text = _text(option)
+        if text in seen:
+            out.append(_at(display, doc, (*here, "options", k),
+                           f"lựa chọn “{text}” bị trùng với lựa chọn thứ {seen[text] + 1}"))
+        if text:
+            seen.setdefault(text, k)
     return out
 
 
@@ -161,7 +239,7 @@ def warn_procedure(data: dict, doc: YamlDocument, display: str, catalogue: Catal
 
     out = []
     level = data.get("level")
-    if isinstance(level, int) and level in (1, 2) and data.get("online_url"):
+    if type(level) is int and level in (1, 2) and data.get("online_url"):
         out.append(_warn(display, doc, ("online_url",),
                          f"thủ tục mức độ {level} không nộp được trực tuyến; bỏ online_url hoặc sửa mức độ"))
     for key, label in (("steps", "bước"), ("documents", "giấy tờ")):

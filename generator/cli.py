@@ -11,12 +11,14 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
-from generator.diagnostics import Severity, as_json, github_annotation, summary
+from generator.diagnostics import Severity, as_json, github_annotation, gitlab_code_quality, summary
 from generator.loader import LoadResult, load_catalogue_cached
 from generator.mkdocs_adapter import CATALOGUE_ENV
 from generator.text import file_size
@@ -38,9 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     validate = command("validate", "kiểm tra mọi tệp thủ tục và in tất cả lỗi")
-    validate.add_argument("--format", choices=["text", "github", "json"], default="text",
+    validate.add_argument("--format", choices=["text", "github", "gitlab", "json"], default="text",
                           help="text: path:line:col (mặc định); github: chú thích cho GitHub Actions; "
-                               "json: cho công cụ khác")
+                               "gitlab: báo cáo Code Quality cho GitLab; json: cho công cụ khác")
     validate.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
     new = command("new", "tạo tệp thủ tục mới, hợp lệ, có chú thích (không ghi đè tệp đã có)")
     for flag, text in (("--code", "mã thủ tục, ví dụ 1.001193"), ("--name", "tên thủ tục"),
@@ -77,6 +79,8 @@ def _validate(catalogue: Path, output: str = "text", warnings: bool = True) -> L
     shown = [d for d in result.diagnostics if warnings or d.severity is Severity.ERROR]
     if output == "json":
         print(json.dumps(as_json(shown, result.files_checked), ensure_ascii=False, indent=2))
+    elif output == "gitlab":
+        print(json.dumps(gitlab_code_quality(shown), ensure_ascii=False, indent=2))
     else:
         for diagnostic in shown:
             print(github_annotation(diagnostic) if output == "github" else diagnostic)
@@ -105,6 +109,25 @@ def _tree_size(path: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
+def _source_date_epoch(catalogue: Path, result: LoadResult) -> str | None:
+    """The one date MkDocs writes (sitemap ``<lastmod>``, sitemap.xml.gz's header), taken
+    from the content so that two builds of one commit are byte-identical on any day.
+
+    The newest ``updated`` says when the procedures last changed and needs no git (a
+    copy from a zip builds the same); without it, the commit date of HEAD, which a
+    shallow clone knows as well as a full one. Neither known: MkDocs uses today.
+    """
+    dates = [e.procedure.updated for e in result.catalogue.entries if e.procedure.updated]
+    if dates:  # all YYYY-MM-DD, so the newest is the largest string
+        return str(int(datetime.fromisoformat(max(dates)).replace(tzinfo=timezone.utc).timestamp()))
+    try:
+        git = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=catalogue, capture_output=True,
+                             text=True, timeout=30)
+    except OSError:
+        return None
+    return git.stdout.strip() if git.returncode == 0 and git.stdout.strip().isdigit() else None
+
+
 def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) -> int:
     """Build into a fresh folder beside ``site_dir`` and swap it in only on success."""
     from generator.mkdocs_adapter import BuildFailed, build_site
@@ -118,6 +141,8 @@ def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) 
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
     os.environ[CATALOGUE_ENV] = str(catalogue.absolute())
+    if "SOURCE_DATE_EPOCH" not in os.environ and (epoch := _source_date_epoch(catalogue, result)):
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
     _setup_logging()
     print(f"Đang dựng {len(result.catalogue.entries)} thủ tục…", file=sys.stderr)
     try:

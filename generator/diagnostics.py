@@ -7,6 +7,7 @@ Every check (YAML syntax, schema, cross-references, files) reports through
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from enum import Enum
 
@@ -54,6 +55,14 @@ def as_json(diagnostics: list[Diagnostic], files_checked: int) -> dict:
         "diagnostics": [{"file": d.file, "line": d.line, "column": d.column, "key": d.key,
                          "message": d.message, "severity": d.severity.value} for d in diagnostics],
     }
+
+
+def gitlab_code_quality(diagnostics: list[Diagnostic]) -> list[dict]:
+    """GitLab's Code Quality report: a merge request lists each problem with its file and line."""
+    return [{"description": f"{d.key}: {d.message}" if d.key else d.message, "check_name": d.key or "yaml",
+             "fingerprint": hashlib.sha256(str(d).encode()).hexdigest(),
+             "severity": "major" if d.severity is Severity.ERROR else "minor",
+             "location": {"path": d.file, "lines": {"begin": d.line}}} for d in diagnostics]
 
 
 def summary(diagnostics: list[Diagnostic], files_checked: int) -> str:

@@ -52,6 +52,10 @@ def _message(error: dict, model: type[BaseModel], doc: YamlDocument) -> str:
     key = str(loc[-1]) if loc else ""
     if kind in _OWN_TYPES:
         return error["msg"]
+    if isinstance(value, bool):  # `true` where text or a number belongs: the same fix as for NO
+        value = Misread("true" if value else "false", "giá trị đúng/sai")
+    if kind == "bool_type":
+        return f"phải là true hoặc false, viết không có dấu nháy, ví dụ {key}: true"
     if kind == "missing":
         if tuple(loc) in doc.keys:
             return f"khóa “{key}” chưa có giá trị"

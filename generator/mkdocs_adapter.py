@@ -182,11 +182,11 @@ class LiveSite:
             (Path(self.config.site_dir) / path).unlink(missing_ok=True)
 
     def _write_data(self, content: SiteContent) -> None:
-        for path, text in content.data.items():
-            if self.content.data.get(path) != text:
+        for path, data in content.data.items():  # text (the search index) or bytes (blank forms)
+            if self.content.data.get(path) != data:
                 target = Path(self.config.site_dir) / path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
+                target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         for path in self.content.data.keys() - content.data.keys():
             (Path(self.config.site_dir) / path).unlink(missing_ok=True)
 

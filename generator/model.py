@@ -148,6 +148,9 @@ class CatalogueInfo(_Strict):
                                   examples=["tỉnh Điện Biên"])
     portal_url: Url | None = Field(None, description="Cổng dịch vụ công của tỉnh, nơi người dân nộp hồ sơ trực tuyến",
                                    examples=["https://dichvucong.dienbien.gov.vn"])
+    site_url: Url | None = Field(None, description="Địa chỉ đầy đủ của chính trang web này khi đã đưa lên mạng; "
+                                 "bản tin cập nhật (Atom) và dữ liệu mở dùng địa chỉ này để tạo liên kết tuyệt đối",
+                                 examples=["https://thutuc.dienbien.gov.vn"])
     status_lookup: StatusLookup | None = Field(
         None, description="Cách tra cứu tình trạng hồ sơ đã nộp (bằng tin nhắn, trên trang web), "
         "hiện ở trang Hỏi đáp", examples=[example_of(StatusLookup)])
@@ -197,12 +200,47 @@ class Document(_Strict):
                               examples=["Nộp trực tuyến thì điền biểu mẫu điện tử thay cho tờ khai giấy."])
 
 
+FieldType = Literal["text", "textarea", "date", "number", "choice", "checkbox", "id-number", "phone"]
+
+
+class FormField(_Strict):
+    # One key set for both kinds of item, a section heading or a field, so every key has
+    # one path (forms[].fields[].label) in errors, the schema and the format page;
+    # checks.py tells the two kinds apart.
+    heading: Text | None = Field(None, description="Tiêu đề một phần của mẫu; mục có heading thì không có "
+                                 "khóa nào khác", examples=["Thông tin người yêu cầu"])
+    name: Id | None = Field(None, description="Mã của trường, viết thường không dấu, không trùng trong mẫu; "
+                            "bắt buộc với mỗi trường", examples=["ho-ten-nguoi-yeu-cau"])
+    label: Text | None = Field(None, description="Nhãn của trường như trên mẫu giấy; bắt buộc với mỗi trường",
+                               examples=["Họ, chữ đệm, tên người yêu cầu"])
+    type: FieldType = Field("text", description="Loại trường: text (một dòng chữ), textarea (nhiều dòng), date "
+                            "(ngày), number (số), choice (chọn một trong options), checkbox (ô đánh dấu), "
+                            "id-number (số định danh cá nhân), phone (số điện thoại); bỏ trống là text",
+                            examples=["text"])
+    required: bool = Field(False, description="true nếu người dân bắt buộc phải điền trường này; bỏ trống là false",
+                           examples=[True])
+    help: Text | None = Field(None, description="Hướng dẫn ngắn hiện dưới trường",
+                              examples=["Viết in hoa có dấu"])
+    options: list[Text] | None = Field(None, description="Các lựa chọn của trường loại choice, mỗi mục một "
+                                       "lựa chọn", examples=[["Nam", "Nữ"]])
+
+
 class Form(_Strict):
     id: Id = Field(description="Mã mẫu đơn trong thủ tục này: documents[].form chỉ tới mã này, và tệp tải về "
                    "mang tên theo mã", examples=["to-khai-dang-ky-khai-sinh"])
     title: Text = Field(description="Tên mẫu đơn, tờ khai hiện trên trang", examples=["Tờ khai đăng ký khai sinh"])
-    file: Text = Field(description="Đường dẫn tới tệp mẫu, tính từ thư mục chứa tệp thủ tục (thường trong thư mục "
-                       "mau/ bên cạnh)", examples=["mau/to-khai-dang-ky-khai-sinh.docx"])
+    file: Text | None = Field(None, description="Đường dẫn tới tệp mẫu, tính từ thư mục chứa tệp thủ tục (thường "
+                              "trong thư mục mau/ bên cạnh); có thể bỏ khi mẫu có fields",
+                              examples=["mau/to-khai-dang-ky-khai-sinh.docx"])
+    recipient: Text | None = Field(None, description="Nơi nhận mẫu, in sau chữ “Kính gửi:” trên mẫu in",
+                                   examples=["Ủy ban nhân dân xã, phường nơi cư trú"])
+    fields: list[FormField] = Field(
+        [], description="Các trường để người dân điền mẫu ngay trên trang web rồi in hoặc tải về; trang web "
+        "cũng tạo mẫu trống (DOCX, PDF) từ đây. Mỗi mục là một trường, hoặc một tiêu đề phần (chỉ có heading)",
+        examples=[[{"heading": "Thông tin người yêu cầu"},
+                   {"name": "ho-ten-nguoi-yeu-cau", "label": "Họ, chữ đệm, tên người yêu cầu", "type": "text",
+                    "required": True, "help": "Viết in hoa có dấu"},
+                   {"name": "gioi-tinh", "label": "Giới tính", "type": "choice", "options": ["Nam", "Nữ"]}]])
 
 
 class LegalBasis(_Strict):
@@ -284,8 +322,8 @@ class Entry:
     procedure: Procedure
     source: Path
 
-    def form_path(self, form: Form) -> Path:
-        return (self.source.parent / form.file).resolve()
+    def form_path(self, form: Form) -> Path | None:
+        return (self.source.parent / form.file).resolve() if form.file else None
 
 
 @dataclass

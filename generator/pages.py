@@ -14,17 +14,21 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter, defaultdict
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
 
-from generator import reference
+from generator import blank_forms, charts, reference, statistics
+from generator.exports import publish as open_data
+from generator.exports.jsontext import script_json
+from generator.exports.schema_org import government_service
 from generator.levels import LEVELS
-from generator.model import CHANNEL_NAMES, Catalogue, Entry
+from generator.model import CHANNEL_NAMES, Catalogue, Entry, Form, Procedure
 from generator.search import SearchIndex, TermMemo, build_index
-from generator.text import file_size, sort_key, vn_date
+from generator.text import file_size, sort_key, vn_date, vn_number, vn_percent
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ class SiteContent:
     title: str = ""  # the site's name
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
-    data: dict[str, str] = field(default_factory=dict)  # generated text files, e.g. the search index
+    data: dict[str, str | bytes] = field(default_factory=dict)  # generated files: search index (text), blank forms
     search: SearchIndex | None = None
 
     @property
@@ -55,10 +59,16 @@ class SiteContent:
 
 
 PROCEDURES = "thu-tuc"
+BLANK_FORMS = "mau-trong"  # thu-tuc/<code>/mau-trong/<form id>.docx and .pdf
 
 
 def procedure_path(code: str) -> str:
     return f"{PROCEDURES}/{code}/index.md"
+
+
+def fill_path(code: str, form_id: str) -> str:
+    """The page where a citizen fills in a form that defines its fields."""
+    return f"{PROCEDURES}/{code}/khai/{form_id}/index.md"
 
 
 EDITORS = "soan-thao.md"  # the format page for editors, linked from docs/huong-dan.md
@@ -66,8 +76,9 @@ EDITORS = "soan-thao.md"  # the format page for editors, linked from docs/huong-
 
 def _in_nav(path: str) -> bool:
     """Whether the engine may list a page in the navigation: not the thousands of procedure
-    pages (a nav that long makes a build quadratic), not one group's list, not the editors' page."""
-    return not (path.startswith(PROCEDURES + "/") or path.count("/") > 1 or path == EDITORS)
+    pages (a nav that long makes a build quadratic), not one group's list, not the editors' or
+    the open-data page (linked from the home page and the guide)."""
+    return not (path.startswith(PROCEDURES + "/") or path.count("/") > 1 or path in (EDITORS, open_data.PAGE))
 
 
 @dataclass(frozen=True)
@@ -162,6 +173,8 @@ class Memo:
     def __init__(self) -> None:
         self.pages: dict[str, tuple[tuple, Page]] = {}
         self.terms = TermMemo()
+        self.open_data = open_data.Memo()
+        self.blank_forms: dict[str, tuple[tuple, dict[str, bytes]]] = {}
 
 
 class _Builder:
@@ -171,6 +184,7 @@ class _Builder:
         self.env = environment(templates)
         self.memo = memo or Memo()
         self.content = SiteContent(title=catalogue.info.title)
+        self.links = open_data.Links({}, {})
         entries = sorted(catalogue.entries, key=lambda e: sort_key(e.procedure.name))
         self.entries = entries
         self.groups: dict[str, dict] = {
@@ -199,6 +213,7 @@ class _Builder:
         markdown = self.env.get_template(template).render(
             catalogue=self.catalogue, info=self.catalogue.info, levels=LEVELS, browses=BROWSES,
             rel=rel, proc=lambda code: rel(procedure_path(code)), title=title,
+            fill=lambda code, form_id: rel(fill_path(code, form_id)),
             channel_names=CHANNEL_NAMES, **context)
         page = Page(path, title, markdown, in_nav=_in_nav(path))
         self.memo.pages[path] = (key, page)
@@ -219,18 +234,29 @@ class _Builder:
             path = procedure_path(p.code)
             downloads = []
             for form in p.forms:
-                source = entry.form_path(form)
-                extension = source.suffix.lower().lstrip(".")
-                asset = f"{PROCEDURES}/{p.code}/{form.id}.{extension}"
-                self.content.assets.append(Asset(asset, source))
-                downloads.append({"form": form, "asset": asset, "format": extension.upper(),
-                                  "size": file_size(source.stat().st_size)})
+                mine = []
+                if form.file:
+                    source = entry.form_path(form)
+                    extension = source.suffix.lower().lstrip(".")
+                    asset = f"{PROCEDURES}/{p.code}/{form.id}.{extension}"
+                    self.content.assets.append(Asset(asset, source))
+                    mine.append({"form": form, "asset": asset, "format": extension.upper(), "label": extension.upper(),
+                                 "size": file_size(source.stat().st_size),
+                                 "filename": f"{p.code}-{form.id}.{extension}"})
+                mine += self._blank_forms(entry, form)
+                for i, download in enumerate(mine):  # a form has a file, fields or both
+                    download["first"] = i == 0
+                downloads += mine
             forms += [(entry, d) for d in downloads]
+            self.links.pages[p.code] = self.urls.url(path)
+            self.links.forms[p.code] = {d["form"].id: d["asset"] for d in downloads if d.get("first")}
             self.render("procedure.md.j2", path, p.name, (p, entry.source, _sizes(downloads)),
                         p=p, entry=entry, level=LEVELS[p.level],
+                        json_ld=self._json_ld,
                         agency=self.catalogue.agencies[p.agency], field=self.catalogue.fields[p.field],
                         tiers=[self.catalogue.tiers[t] for t in p.tiers], downloads=downloads,
-                        forms_by_id={d["form"].id: d for d in downloads}, glance=_glance(entry))
+                        forms_by_id={d["form"].id: d for d in downloads if d["first"]}, glance=_glance(entry))
+            self._fill_pages(entry)
 
         for kind, browse in BROWSES.items():
             rows = self.registry(kind)
@@ -254,11 +280,66 @@ class _Builder:
                     (len(self.entries), tuple(sorted(level_counts.items())), len(forms),
                      tuple((i, len(es)) for i, _, _, es in self.registry("fields"))), entries=self.entries,
                     level_counts=level_counts, fields=self.registry("fields"), form_count=len(forms))
+        stats = statistics.figures(self.catalogue)
+        self.render("statistics.md.j2", "thong-ke/index.md", "Thống kê", (stats,), stats=stats,
+                    charts=charts.for_page(stats), top=charts.TOP, number=vn_number, percent=vn_percent,
+                    share=statistics.share)
         self.render("faq.md.j2", "hoi-dap/index.md", "Hỏi đáp về dịch vụ công trực tuyến", ())
         self.render("search.md.j2", "tim-kiem/index.md", "Tìm thủ tục", (), directory_urls=self.urls.directory_urls)
         self.render("reference.md.j2", EDITORS, "Soạn thảo thủ tục: định dạng tệp", (),
                     ref=reference.build(self.catalogue.info))
         return self.content
+
+    def _blank_forms(self, entry: Entry, form: Form) -> list[dict]:
+        """The blank DOCX and PDF of a form that defines its fields; the preview makes them
+        again only when the form (or the day they are dated) changed."""
+        if not form.fields:
+            return []
+        p = entry.procedure
+        key, cached = (form, p.updated), self.memo.blank_forms.get(f"{p.code}/{form.id}")
+        if cached is None or cached[0] != key:
+            dated = date.fromisoformat(p.updated) if p.updated else None
+            cached = self.memo.blank_forms[f"{p.code}/{form.id}"] = (
+                key, {"docx": blank_forms.docx(form, dated), "pdf": blank_forms.pdf(form, dated)})
+        out = []
+        for extension, data in cached[1].items():
+            asset = f"{PROCEDURES}/{p.code}/{BLANK_FORMS}/{form.id}.{extension}"
+            self.content.data[asset] = data
+            out.append({"form": form, "asset": asset, "format": extension.upper(), "blank": True,
+                        "label": f"Mẫu trống ({extension.upper()})", "size": file_size(len(data)),
+                        "filename": f"{p.code}-{form.id}-mau-trong.{extension}"})
+        return out
+
+    def _json_ld(self, procedure: Procedure) -> Markup:
+        """Called by the template, so a page the memo reuses costs nothing."""
+        site = self.catalogue.info.site_url
+        url = f"{site.rstrip('/')}/{self.urls.url(procedure_path(procedure.code))}" if site else None
+        return script_json(government_service(procedure, self.catalogue, url))
+
+    def add_open_data(self) -> None:
+        files = open_data.build(self.catalogue, self.links, self.memo.open_data)
+        self.content.data.update(files)
+        one = open_data.ONE_FOLDER + "/"
+        lengths = {path: len(text.encode()) for path, text in files.items()}
+        sizes = {path: file_size(n) for path, n in lengths.items() if not path.startswith(one)}
+        sizes[open_data.ONE_FOLDER] = file_size(sum(n for path, n in lengths.items() if path.startswith(one)))
+        count, example = len(lengths) - len(sizes) + 1, min(self.links.pages, default=None)
+        self.render("open-data.md.j2", open_data.PAGE, "Dữ liệu mở", (tuple(sorted(sizes.items())), count, example),
+                    sizes=sizes, count=count, example=example, paths=open_data)
+
+    def keep_open_data_page(self) -> None:
+        """The preview's first step: last run's open-data page stays until its files are made again."""
+        cached = self.memo.pages.get(open_data.PAGE)
+        if cached is not None:
+            self.content.pages.append(cached[1])
+
+    def _fill_pages(self, entry: Entry) -> None:
+        """A page per form with fields: filled in, checked, printed and saved on the phone."""
+        p = entry.procedure
+        for form in p.forms:
+            if form.fields:
+                self.render("form.md.j2", fill_path(p.code, form.id), form.title, (p.code, p.name, form),
+                            p=p, form=form)
 
     def _by_field(self, entries: list[Entry]) -> list[tuple[str, str, list[Entry]]]:
         grouped: dict[str, list[Entry]] = defaultdict(list)
@@ -282,11 +363,16 @@ def generate(catalogue: Catalogue, templates: Path, directory_urls: bool = True,
              memo: Memo | None = None, search: bool = True) -> SiteContent:
     """``memo``: the preview's record of the previous run; a build starts from nothing.
 
-    ``search=False`` leaves the index out, for the preview to publish pages first.
+    ``search=False`` leaves the index and the open data out (the open-data page is the
+    previous run's), for the preview to publish pages first.
     """
-    content = _Builder(catalogue, templates, directory_urls, memo).build()
+    builder = _Builder(catalogue, templates, directory_urls, memo)
+    content = builder.build()
     if search:
         add_search(content, catalogue, memo)
+        builder.add_open_data()
+    else:
+        builder.keep_open_data_page()
     return content
 
 

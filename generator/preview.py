@@ -17,7 +17,7 @@ import json
 import sys
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -27,7 +27,7 @@ from watchdog.observers import Observer
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.loader import LoadResult, load_catalogue_cached
-from generator.pages import Memo, Urls, add_search, generate
+from generator.pages import Memo, Urls, generate
 
 LIVE_JS = Path(__file__).with_name("preview.js")
 DEBOUNCE = 0.1  # seconds: editors save through a temporary file and a rename
@@ -96,16 +96,14 @@ class Preview:
             self._publish(pages=["*"])
             self.log(f"Đã dựng lại toàn bộ trang trong {time.monotonic() - started:.2f} giây.")
             return
-        # Pages first; the search index (most of a national catalogue's regeneration
-        # time) follows, and only the search page reads it.
+        # Pages first; the search index and the open data (most of a national catalogue's
+        # regeneration time) follow in a whole generation, where every page is memoised.
         content = generate(result.catalogue, self.templates, True, self.memo, search=False)
         content.data = dict(self.engine.content.data)
         changed = self.engine.update(content, rendered=lambda paths: self._publish(pages=paths))
         if changed:
             self.log(f"Đã cập nhật {len(changed)} trang trong {time.monotonic() - started:.2f} giây.")
-        content = replace(content, data={})
-        add_search(content, result.catalogue, self.memo)
-        self.engine.update(content)
+        self.engine.update(generate(result.catalogue, self.templates, True, self.memo))
 
     def _load(self) -> LoadResult:
         result = load_catalogue_cached(self.catalogue)

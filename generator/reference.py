@@ -138,6 +138,8 @@ def _plain(annotation: Any, metadata: list) -> tuple[str, list[str], type[BaseMo
     if get_origin(base) is Literal:
         choices = ", ".join(f"`{c}`" for c in get_args(base))
         return "giá trị cố định", [f"chỉ được là một trong: {choices}"], None
+    if base is bool:
+        return "đúng/sai", ["viết `true` hoặc `false`, không có dấu nháy"], None
     if base is int:
         low = next((c.ge for c in constraints if isinstance(c, annotated_types.Ge)), None)
         high = next((c.le for c in constraints if isinstance(c, annotated_types.Le)), None)

@@ -49,11 +49,33 @@ def procedure_schema(info: CatalogueInfo | None) -> dict:
         props["agency"].update(_ids(info.agencies))
         props["field"].update(_ids(info.fields))
         props["tiers"]["items"].update(_ids(info.tiers))
-    # The one rule across keys the schema can say too (checks.py reports it with the line).
+    # The rules across keys the schema can say too (checks.py reports them with the line).
     schema["if"] = {"properties": {"level": {"minimum": 3}}, "required": ["level"]}
     schema["then"] = {"required": ["online_url"]}
+    _form_rules(schema["$defs"])
     schema["$schema"] = DIALECT
     return _allow_null_when_optional(schema)
+
+
+def _present(*keys: str) -> dict:
+    """The keys are there with a value: the validator reads ``key:`` with no value as absent."""
+    return {"required": list(keys), "properties": {k: {"not": {"type": "null"}} for k in keys}}
+
+
+def _form_rules(defs: dict) -> None:
+    """checks.py's rules on forms[].fields, as far as a schema can say them (not: unique names)."""
+    field_keys = [k for k in defs["FormField"]["properties"] if k != "heading"]
+    defs["Form"]["anyOf"] = [_present("file"), _present("fields")]
+    defs["Form"]["properties"]["fields"]["contains"] = {"not": _present("heading")}
+    defs["FormField"]["allOf"] = [
+        {"if": _present("heading"),
+         "then": {"properties": {k: {"type": "null"} for k in field_keys}},
+         "else": _present("name", "label")},
+        {"if": {"required": ["type"], "properties": {"type": {"const": "choice"}}},
+         "then": {"required": ["options"], "properties": {"options": {"type": "array", "minItems": 2,
+                                                                     "uniqueItems": True}}},
+         "else": {"properties": {"options": {"type": "null"}}}},
+    ]
 
 
 def catalogue_schema() -> dict:

@@ -27,3 +27,13 @@ def file_size(size: int) -> str:
 def vn_date(iso: str) -> str:
     year, month, day = iso.split("-")
     return f"{day}/{month}/{year}"
+
+
+def vn_number(n: int) -> str:
+    """Thousands grouped the Vietnamese way: “2.642”."""
+    return f"{n:,}".replace(",", ".")
+
+
+def vn_percent(fraction: float | None) -> str:
+    """A share as Vietnamese reports print it: “76,2%”; a dash when there is nothing to divide."""
+    return "–" if fraction is None else f"{fraction * 100:.1f}%".replace(".", ",")

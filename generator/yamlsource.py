@@ -5,7 +5,8 @@ PyYAML's constructors would silently turn ``1.000080`` into a float, ``NO`` into
 expand an alias bomb. Editors must never lose data that way, so we compose the
 node tree with libyaml (fast) and convert it ourselves: text stays text, plain
 scalars YAML would read as something else become ``Misread`` (the model rejects
-them with a hint to quote), duplicate keys and anchors/aliases are errors.
+them with a hint to quote), duplicate keys and anchors/aliases are errors. Only
+decimal integers and the exact words ``true``/``false`` are read as what they say.
 """
 
 from __future__ import annotations
@@ -186,6 +187,8 @@ def _convert(node, path: Path_, doc: YamlDocument, diagnostics: list, error) -> 
         return None
     if tag == _TAG + "int" and _DECIMAL_INT.fullmatch(value):
         return int(value)
+    if tag == _TAG + "bool" and value in ("true", "false"):  # never NO, yes, on: those stay Misread
+        return value == "true"
     if tag in _KINDS:
         return Misread(value, _KINDS[tag])
     diagnostics.append(error(*_mark(node.start_mark), f"không hỗ trợ kiểu YAML “{tag}”; hãy viết giá trị dạng chữ",

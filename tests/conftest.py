@@ -50,7 +50,8 @@ def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
             "--no-sandbox", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic", "--disable-gpu"])
+            "--disable-sync", "--no-first-run", "--disable-quic", "--disable-gpu",
+            "--disable-dev-shm-usage"])  # CI containers (GitLab's Docker) give /dev/shm only 64 MB
         yield browser
         browser.close()
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from conftest import ROOT
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env.pop("TTHC_CATALOGUE", None)
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess:
+    """``env`` overrides this process's environment; a None value removes the variable."""
+    changes = {"TTHC_CATALOGUE": None, **(env or {})}
+    environment = {k: v for k, v in {**os.environ, "PYTHONPATH": str(ROOT), **changes}.items() if v is not None}
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=environment,
                           capture_output=True, text=True, timeout=900)
 
 

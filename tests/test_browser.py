@@ -6,9 +6,12 @@ so the tests also prove nothing is fetched from another host.
 
 from __future__ import annotations
 
+import io
+import unicodedata
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from conftest import ROOT
 from helpers import serve
@@ -85,11 +88,15 @@ def test_form_downloads_with_its_content(page, server, procedure, tmp_path: Path
     assert saved.read_bytes() == procedure.form_path(form).read_bytes()
 
 
-@pytest.mark.parametrize("path", ["", "linh-vuc/", "muc-do/4/", "hoi-dap/", "bieu-mau/"])
+@pytest.mark.parametrize("path", ["", "linh-vuc/", "linh-vuc/ho-tich/", "muc-do/4/", "hoi-dap/", "bieu-mau/",
+                                  "thu-tuc/1.001193/", "tim-kiem/?q=khai+sinh", "thong-ke/"])
 def test_pages_fit_a_360px_phone(browser, server, path) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
     page.goto(server + path)
+    if "?q=" in path:  # results and filters are drawn by script: measure them too
+        page.wait_for_selector("#tthc-results[data-state=done] li", state="attached", timeout=20000)
+        page.locator(".tthc-filters summary").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
 
@@ -103,6 +110,48 @@ def test_procedure_page_fits_a_phone_and_prints_without_chrome(browser, server, 
     assert not page.locator(".md-header").is_visible()
     assert not page.locator(".md-sidebar--primary").is_visible()
     assert page.locator(".tthc-checklist").is_visible()
+    context.close()
+
+
+def _squash(text: str) -> str:
+    """Text without whitespace, NFC: PDF text extraction splits Vietnamese syllables at each
+    combining glyph and wraps lines anywhere, so only the letters are compared."""
+    return "".join(unicodedata.normalize("NFC", text).split())
+
+
+def test_procedure_prints_as_a_checklist_without_the_site_chrome(browser, server, procedure) -> None:
+    p = procedure.procedure
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{server}thu-tuc/{p.code}/")
+    chrome = [".md-header", ".tthc-header-search", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer"]
+    assert all(page.locator(c).first.is_visible() for c in chrome)
+    article = _squash(page.locator("article").inner_text())
+    chrome_texts = {t.strip() for t in page.locator(".md-nav--primary .md-nav__link").all_text_contents()
+                    + page.locator(".md-header__topic").first.all_text_contents()
+                    + page.locator(".md-footer").all_text_contents() if t.strip()}
+    chrome_only = sorted(t for t in chrome_texts if _squash(t) not in article)
+    assert {"Trang chủ", "Hỏi đáp", "Hướng dẫn", "Tìm kiếm"} <= set(chrome_only)
+
+    page.emulate_media(media="print")
+    assert [c for c in chrome if page.locator(c).first.is_visible()] == []
+    boxes = page.locator(".tthc-checklist input[type=checkbox]")
+    assert boxes.count() == len(p.documents)
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        assert box.is_visible() and not box.is_checked()
+        border = box.evaluate("e => { const s = getComputedStyle(e); return [s.borderTopStyle, s.borderTopWidth, s.appearance] }")
+        assert border[0] == "solid" and float(border[1].removesuffix("px")) >= 1 and border[2] == "none", border
+    urls = page.eval_on_selector_all("article a[href^='http']", "els => els.filter(e => e.offsetParent)"
+                                     ".map(e => e.getAttribute('href'))")
+    assert urls
+
+    pdf = _squash("".join(pg.extract_text() for pg in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages))
+    assert _squash(p.name) in pdf
+    assert _squash(f"Mã thủ tục {p.code}") in pdf
+    assert [d.name for d in p.documents if _squash(d.name) not in pdf] == []
+    assert [u for u in urls if _squash(f"({u})") not in pdf] == []
+    assert [t for t in chrome_only if _squash(t) in pdf] == []
     context.close()
 
 

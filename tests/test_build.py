@@ -16,33 +16,55 @@ from helpers import Elements, run_cli
 
 
 def _tree_digest(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file's bytes and every folder, empty ones included."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
+            for p in sorted(root.rglob("*"))}
 
 
 def _broken_links(site: Path) -> list[str]:
-    """Every relative link and asset reference that does not resolve to a built file."""
+    """Every relative link, form download and asset reference that does not resolve to a
+    built file, and every #fragment whose id is not in the page it points to."""
     broken = []
+    ids_in: dict[Path, set[str]] = {}
+
+    def ids(page: Path) -> set[str]:
+        if page not in ids_in:
+            ids_in[page] = {a["id"] for _, a in Elements(page.read_text(encoding="utf-8")).tags if a.get("id")}
+        return ids_in[page]
+
     # 404.html is served at any missing path, so Material links it from the site root.
-    for page in (p for p in site.rglob("*.html") if p.name != "404.html"):
+    for page in (p.resolve() for p in site.rglob("*.html") if p.name != "404.html"):
         doc = Elements(page.read_text(encoding="utf-8"))
         refs = doc.links() + [a.get("src") or "" for t, a in doc.tags if t in ("script", "img")] + \
             [a["href"] for t, a in doc.tags if t == "link" and a.get("href")]
-        ids = {a["id"] for _, a in doc.tags if a.get("id")}
+        ids_in.setdefault(page, {a["id"] for _, a in doc.tags if a.get("id")})
         for ref in refs:
             parts = urlsplit(ref)
             if parts.scheme or parts.netloc or not ref:
                 continue
-            if not parts.path:
-                if parts.fragment and parts.fragment not in ids:
-                    broken.append(f"{page.relative_to(site)} → #{parts.fragment}")
-                continue
-            target = (page.parent / unquote(parts.path)).resolve()
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             if target.is_dir():
                 target = target / "index.html"
             if not target.is_file():
-                broken.append(f"{page.relative_to(site)} → {ref}")
+                broken.append(f"{page.relative_to(site.resolve())} → {ref}")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids(target):
+                broken.append(f"{page.relative_to(site.resolve())} → {ref}")
     return broken
+
+
+def test_link_check_finds_missing_pages_anchors_and_downloads(tmp_path: Path) -> None:
+    (tmp_path / "thu-tuc" / "1.1").mkdir(parents=True)
+    (tmp_path / "thu-tuc" / "1.1" / "to-khai.docx").write_bytes(b"PK")
+    (tmp_path / "thu-tuc" / "1.1" / "index.html").write_text(
+        '<h2 id="ho-so">Hồ sơ</h2><a href="#ho-so">ok</a><a href="#mau-don">thiếu neo</a>'
+        '<a href="to-khai.docx" download="1.1-to-khai.docx">ok</a><a href="to-khai.pdf" download>thiếu tệp</a>',
+        encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        '<a href="thu-tuc/1.1/#ho-so">ok</a><a href="thu-tuc/1.1/#can-cu">thiếu neo</a>'
+        '<a href="thu-tuc/1.2/">thiếu trang</a><a href="https://example.org/#x">ngoài</a>', encoding="utf-8")
+    assert sorted(_broken_links(tmp_path)) == [
+        "index.html → thu-tuc/1.1/#can-cu", "index.html → thu-tuc/1.2/",
+        "thu-tuc/1.1/index.html → #mau-don", "thu-tuc/1.1/index.html → to-khai.pdf"]
 
 
 def _external_resources(site: Path) -> list[str]:
@@ -129,6 +151,43 @@ def test_failing_engine_build_leaves_the_previous_site_untouched(tmp_path: Path)
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert "được giữ nguyên" in run.stderr
+    assert _tree_digest(site) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+_CRASH_HOOK = """
+from pathlib import Path
+
+def on_post_build(config):
+    built = [p for p in Path(config.site_dir).rglob("*") if p.is_file()]
+    Path({report!r}).write_text(str(len(built)))
+    raise {error}("hỏng sau khi đã dựng xong mọi trang")
+"""
+
+
+@pytest.mark.parametrize("error, code, message", [
+    ("RuntimeError", 2, "Lỗi nội bộ của công cụ: RuntimeError"),
+    ("__import__('mkdocs.exceptions').exceptions.PluginError", 1, "được giữ nguyên"),
+    ("KeyboardInterrupt", 130, ""),
+], ids=["internal-error", "engine-error", "interrupted"])
+def test_failure_after_the_whole_new_site_was_written_leaves_the_previous_site_untouched(
+        tmp_path: Path, error: str, code: int, message: str) -> None:
+    site = tmp_path / "site"
+    assert run_cli("build", "--catalogue", str(BASE), "--site-dir", str(site)).returncode == 0
+    before = _tree_digest(site)
+    hook, report = tmp_path / "crash.py", tmp_path / "files-built.txt"
+    hook.write_text(_CRASH_HOOK.format(report=str(report), error=error), encoding="utf-8")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    crashing_config = ROOT / f".crashing-mkdocs-test-{tmp_path.name}.yml"
+    crashing_config.write_text(config.replace("  - generator/mkdocs_hooks.py\n",
+                                              f"  - generator/mkdocs_hooks.py\n  - {hook}\n"), encoding="utf-8")
+    try:
+        run = run_cli("build", "--catalogue", str(BASE), "--site-dir", str(site), "--config", str(crashing_config))
+    finally:
+        crashing_config.unlink()
+    assert run.returncode == code, run.stderr
+    assert message in run.stderr and "Traceback" not in run.stderr
+    assert int(report.read_text()) >= len([v for v in before.values() if v != "folder"])  # a whole site was staged
     assert _tree_digest(site) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
 

@@ -58,19 +58,22 @@ def _grow_form(catalogue: Path) -> None:
 EDITS = {
     "rename": (lambda c: _edit(c / KHAI_SINH, "name: Đăng ký khai sinh", "name: Đăng ký khai sinh (sửa)"),
                {"thu-tuc/1.001193/index.md", "linh-vuc/ho-tich/index.md", "co-quan/ubnd-xa/index.md",
-                "cap/xa/index.md", "muc-do/4/index.md", "bieu-mau/index.md"}),
+                "cap/xa/index.md", "muc-do/4/index.md", "bieu-mau/index.md",
+                "du-lieu/index.md"}),  # the open-data page shows the files' sizes
     "level": (lambda c: _edit(c / KHAI_SINH, "level: 4", "level: 3"),
               {"thu-tuc/1.001193/index.md", "linh-vuc/ho-tich/index.md", "co-quan/ubnd-xa/index.md",
-               "cap/xa/index.md", "muc-do/index.md", "muc-do/3/index.md", "index.md"}),
+               "cap/xa/index.md", "muc-do/index.md", "muc-do/3/index.md", "index.md",
+               "thong-ke/index.md"}),
     "fee": (lambda c: _edit(c / KHAI_SINH, "fee: Miễn lệ phí", "fee: 8.000 đồng"),
-            {"thu-tuc/1.001193/index.md"}),
+            {"thu-tuc/1.001193/index.md", "du-lieu/index.md"}),
     "agency name": (lambda c: _edit(c / "catalogue.yml", "name: Ủy ban nhân dân xã Kiểm Thử",
                                     "name: UBND xã Kiểm Thử"), None),  # every page may name it
     "form size": (_grow_form, {"thu-tuc/1.001193/index.md", "bieu-mau/index.md"}),
     "new procedure": (_add_procedure, {"thu-tuc/9.999999/index.md", "linh-vuc/ho-tich/index.md",
                                        "co-quan/ubnd-xa/index.md", "cap/xa/index.md", "muc-do/4/index.md",
                                        "bieu-mau/index.md", "index.md", "linh-vuc/index.md",
-                                       "co-quan/index.md", "cap/index.md", "muc-do/index.md"}),
+                                       "co-quan/index.md", "cap/index.md", "muc-do/index.md",
+                                       "thong-ke/index.md", "du-lieu/index.md"}),
     "removed procedure": (lambda c: (c / "chung-thuc" / "2.000815.yml").unlink(), None),
 }
 

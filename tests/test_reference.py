@@ -21,14 +21,14 @@ from pydantic import BaseModel
 from conftest import BASE, ROOT
 from generator import reference, schema
 from generator.loader import load_catalogue
-from generator.model import (Agency, CatalogueInfo, Channel, Document, Form, LegalBasis, Procedure, RegistryEntry,
-                             StatusLookup, Synonyms, example_of)
+from generator.model import (Agency, CatalogueInfo, Channel, Document, Form, FormField, LegalBasis, Procedure,
+                             RegistryEntry, StatusLookup, Synonyms, example_of)
 from generator.pages import EDITORS, generate
 from generator.yamlsource import read_yaml
 from helpers import Elements
 
-EDITOR_MODELS = [Procedure, Channel, Document, Form, LegalBasis, CatalogueInfo, RegistryEntry, Agency, StatusLookup,
-                 Synonyms]
+EDITOR_MODELS = [Procedure, Channel, Document, Form, FormField, LegalBasis, CatalogueInfo, RegistryEntry, Agency,
+                 StatusLookup, Synonyms]
 
 
 @pytest.fixture(scope="module")

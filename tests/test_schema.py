@@ -27,6 +27,8 @@ BEYOND_SCHEMA = {
     "forms_file-escape.yml": "where the file is on disk",
     "forms_file-missing.yml": "whether the file exists",
     "forms_file-nul.yml": "a NUL character is a valid JSON string",
+    "forms_field-duplicate-name.yml": "uniqueItems compares whole items, not one key of them",
+    "forms_field-required-yes.yml": "a YAML 1.1 parser reads yes as true",
     "name_duplicate-key.yml": "a YAML parser keeps the last of two keys",
 }
 

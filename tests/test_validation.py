@@ -179,3 +179,14 @@ def test_github_annotation_escapes_what_would_break_the_command() -> None:
 
     d = Diagnostic("a,b:c.yml", 2, 3, "x", "50% sai\ndòng hai")
     assert github_annotation(d) == "::error file=a%2Cb%3Ac.yml,line=2,col=3,title=x::50%25 sai%0Adòng hai"
+
+
+@pytest.mark.parametrize("case, message", [
+    ("forms_label-true.yml", "YAML sẽ đọc “true” thành giá trị đúng/sai, không giữ nguyên chữ; "
+                             "hãy đặt trong dấu nháy kép: \"true\""),
+    ("forms_field-required-yes.yml", "phải là true hoặc false, viết không có dấu nháy, ví dụ required: true"),
+])
+def test_true_and_false_are_read_only_where_the_format_wants_them(case: str, message: str, tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(FIXTURES / "invalid" / case, catalogue)
+    assert [d.message for d in load_catalogue(catalogue).diagnostics] == [message]

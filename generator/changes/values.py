@@ -27,6 +27,8 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, Misread):
         value = value.text
+    elif isinstance(value, bool):
+        value = "true" if value else "false"
     elif isinstance(value, list):
         value = "; ".join(t for t in map(_text, value) if t)
     elif isinstance(value, dict):
@@ -71,7 +73,7 @@ def _name(registry: dict[str, dict], entry_id: str | None) -> str | None:
 
 
 def _level(value: Any) -> str | None:
-    if isinstance(value, int) and value in LEVELS:
+    if type(value) is int and value in LEVELS:  # not True, which equals 1
         kind = LEVELS[value].name.removeprefix("Dịch vụ công trực tuyến ")
         return f"{value} ({kind[0].lower()}{kind[1:]})"
     return _text(value)

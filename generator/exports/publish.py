@@ -1,0 +1,83 @@
+"""Every open-data file of a build, by published path.
+
+The preview calls this on every save, so what one procedure contributes (its JSON
+record, CSV row and CPSV-AP node) is kept in ``Memo`` and made again only when the
+procedure, the catalogue's registries or its addresses changed; the large files are
+then joins of kept texts. Procedures are in code order everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from generator.exports import cpsv, feed, records, table
+from generator.exports.jsontext import dumps
+from generator.model import Catalogue
+from generator.statistics import figures
+
+FOLDER = "du-lieu"
+PAGE = f"{FOLDER}/index.md"
+CATALOGUE_JSON = f"{FOLDER}/procedures.json"
+SCHEMA = f"{FOLDER}/procedures.schema.json"
+CSV = f"{FOLDER}/procedures.csv"
+ONE_FOLDER = f"{FOLDER}/thu-tuc"
+FEED = feed.PATH
+CPSV = cpsv.PATH
+
+
+def one_path(code: str) -> str:
+    return f"{ONE_FOLDER}/{code}.json"
+
+
+@dataclass(frozen=True)
+class Links:
+    """Site-relative addresses the pages gave each procedure: exports link to what was built."""
+
+    pages: dict[str, str]  # code -> its page
+    forms: dict[str, dict[str, str]]  # code -> form id -> its file
+
+
+@dataclass(frozen=True)
+class _Parts:
+    record: str  # JSON, one line
+    row: str  # CSV line
+    service: str  # CPSV-AP node, JSON, one line
+
+
+@dataclass
+class Memo:
+    parts: dict[str, tuple[tuple, _Parts]] = field(default_factory=dict)
+
+
+def build(catalogue: Catalogue, links: Links, memo: Memo | None = None) -> dict[str, str]:
+    memo = memo or Memo()
+    procedures = sorted((e.procedure for e in catalogue.entries), key=lambda p: p.code)
+    graph = cpsv.Graph(catalogue, cpsv.base(catalogue))
+    parts = []
+    for p in procedures:
+        url, forms = links.pages[p.code], links.forms.get(p.code, {})
+        key = (p, catalogue.info, url, forms)
+        cached = memo.parts.get(p.code)
+        if cached is None or cached[0] != key:
+            cached = (key, _Parts(dumps(records.record(p, url, forms)), table.row(p, catalogue, url),
+                                  dumps(graph.service(p, url))))
+            memo.parts[p.code] = cached
+        parts.append(cached[1])
+    for code in memo.parts.keys() - {p.code for p in procedures}:
+        del memo.parts[code]
+
+    out = {
+        CATALOGUE_JSON: (f'{{"catalogue":{dumps(catalogue.info.model_dump(mode="json"))},\n"procedures":[\n'
+                         + ",\n".join(x.record for x in parts)
+                         + f'\n],\n"statistics":{dumps(figures(catalogue))}}}\n'),
+        SCHEMA: json.dumps(records.schema(), ensure_ascii=False, indent=2) + "\n",
+        CSV: table.header() + "".join(x.row for x in parts),
+        FEED: feed.feed(catalogue, links.pages),
+        CPSV: (f'{{"@context":{dumps(cpsv.CONTEXT)},\n"@graph":[\n'
+               + ",\n".join([dumps(graph.organisation(a)) for a in catalogue.info.agencies]
+                            + [x.service for x in parts])
+               + "\n]}\n"),
+    }
+    out.update({one_path(p.code): x.record + "\n" for p, x in zip(procedures, parts)})
+    return out

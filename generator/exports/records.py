@@ -1,0 +1,56 @@
+"""The catalogue as published data: ``procedures.json``, its JSON Schema and one file per procedure.
+
+The published models extend the format's own (``generator.model``), so every key an
+editor writes is published under the same name, with the same description, and a key
+added to the format reaches the open data and its schema without an edit here. Only
+what the site adds is new: the site-relative address of each page and form file.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.model import CatalogueInfo, Form, Procedure
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+class PublishedForm(Form):
+    url: str | None = Field(None, description="Địa chỉ tải tệp mẫu, tính từ gốc trang web; null khi mẫu không có "
+                            "tệp để tải", examples=["thu-tuc/1.001193/to-khai-dang-ky-khai-sinh.docx"])
+
+
+class PublishedProcedure(Procedure):
+    forms: list[PublishedForm] = Field([], description="Mẫu đơn, tờ khai của thủ tục, kèm địa chỉ tải về")
+    url: str = Field(description="Địa chỉ trang của thủ tục, tính từ gốc trang web", examples=["thu-tuc/1.001193/"])
+
+
+class PublishedCatalogue(BaseModel):
+    # No docstring: pydantic would publish it as the schema's description, which readers get in Vietnamese.
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, title="procedures.json",
+                              json_schema_extra={"description": "Bộ thủ tục hành chính của tỉnh, dữ liệu mở: "
+                                                 "thông tin chung, mọi thủ tục và số liệu thống kê"})
+
+    catalogue: CatalogueInfo = Field(description="Thông tin chung của bộ thủ tục và các danh mục cấp thực hiện, "
+                                     "lĩnh vực, cơ quan (như trong catalogue.yml)")
+    procedures: list[PublishedProcedure] = Field(description="Mọi thủ tục, xếp theo mã thủ tục")
+    statistics: dict[str, Any] = Field(description="Số liệu thống kê của bộ thủ tục: số thủ tục theo mức độ, "
+                                       "lĩnh vực, cơ quan, cấp và tỉ lệ thủ tục mức độ 3–4")
+
+
+@cache
+def schema() -> dict:
+    """Made from the models, never by hand: it cannot drift from what ``record`` writes."""
+    return {"$schema": DIALECT, **PublishedCatalogue.model_json_schema()}
+
+
+def record(procedure: Procedure, page_url: str, form_urls: dict[str, str]) -> dict:
+    """Every key of the procedure, absent ones as null, plus the site's addresses."""
+    out = procedure.model_dump(mode="json")
+    out["url"] = page_url
+    for form in out["forms"]:
+        form["url"] = form_urls.get(form["id"])
+    return out

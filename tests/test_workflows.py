@@ -1,0 +1,226 @@
+"""The CI files a province copies: valid for GitHub and GitLab, and publishing only from main.
+
+Neither service can be reached from a test, so the files are checked against the
+services' JSON Schemas vendored in check-jsonschema, and their conditions are
+evaluated for each kind of event: a pull request must never deploy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, ROOT, copy_base
+from helpers import run_cli
+
+GITHUB = ROOT / ".github" / "workflows" / "site.yml"
+GITLAB = ROOT / ".gitlab-ci.yml"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+OFFLINE = {name: "http://127.0.0.1:9" for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")}
+
+
+def _check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess:
+    """The schema copy shipped inside the package; any attempt to fetch one would hit a closed port."""
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "all_proxy")} | OFFLINE
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.mark.parametrize("schema, path", [("vendor.github-workflows", GITHUB), ("vendor.gitlab-ci", GITLAB)],
+                         ids=["github", "gitlab"])
+def test_ci_files_match_the_services_schemas(schema: str, path: Path, tmp_path: Path) -> None:
+    run = _check_jsonschema(schema, path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    broken = tmp_path / path.name  # the same check must catch a misspelt key
+    broken.write_text(path.read_text(encoding="utf-8").replace("script:", "scripts:").replace("steps:", "step:"),
+                      encoding="utf-8")
+    assert _check_jsonschema(schema, broken).returncode == 1
+
+
+def _value(token: str, context: dict[str, str]) -> str | None:
+    token = token.strip()
+    return token[1:-1] if token[:1] in "'\"" else context.get(token.lstrip("$"))
+
+
+def _holds(condition: str | None, context: dict[str, str]) -> bool:
+    """A condition as these files write them: comparisons joined by && and ||, no parentheses.
+
+    Variables are GitHub contexts (``github.ref_name``) or GitLab variables
+    (``$CI_COMMIT_BRANCH``); an unset one is null, as on both services.
+    """
+    if condition is None:
+        return True
+    condition = condition.strip().removeprefix("${{").removesuffix("}}")
+    for alternative in condition.split("||"):
+        terms = [re.fullmatch(r"\s*(\S+)\s*(==|!=)\s*(\S+)\s*", term) for term in alternative.split("&&")]
+        assert all(terms), f"not a comparison this test can evaluate: {alternative}"
+        if all((_value(t[1], context) == _value(t[3], context)) == (t[2] == "==") for t in terms):
+            return True
+    return False
+
+
+def _github() -> dict:
+    return yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+
+
+def _github_jobs_run(context: dict[str, str]) -> set[str]:
+    jobs = _github()["jobs"]
+
+    def runs(name: str) -> bool:
+        needs = jobs[name].get("needs", [])
+        return _holds(jobs[name].get("if"), context) and all(runs(n) for n in ([needs] if isinstance(needs, str)
+                                                                                 else needs))
+    return {name for name in jobs if runs(name)}
+
+
+def _uses(step: dict, action: str) -> bool:
+    return step.get("uses", "").split("@")[0] == action
+
+
+REPO = "so-tu-phap/thu-tuc"
+GITHUB_EVENTS = {
+    "pull request": ({"github.event_name": "pull_request", "github.ref_name": "12/merge",
+                      "github.event.pull_request.head.repo.full_name": REPO}, {"build", "comment"}),
+    "pull request from a fork": ({"github.event_name": "pull_request", "github.ref_name": "13/merge",
+                                  "github.event.pull_request.head.repo.full_name": "ai-do/thu-tuc"}, {"build"}),
+    "push to main": ({"github.event_name": "push", "github.ref_name": "main"}, {"build", "deploy"}),
+    "manual run on main": ({"github.event_name": "workflow_dispatch", "github.ref_name": "main"},
+                           {"build", "deploy"}),
+    "manual run on a branch": ({"github.event_name": "workflow_dispatch", "github.ref_name": "thu-nghiem"},
+                               {"build"}),
+}
+
+
+@pytest.mark.parametrize("event", GITHUB_EVENTS)
+def test_github_publishes_only_from_the_default_branch(event: str) -> None:
+    context, expected = GITHUB_EVENTS[event]
+    context = {"github.repository": REPO, "github.event.repository.default_branch": "main", **context}
+    assert _github_jobs_run(context) == expected
+    deploying = "deploy" in expected
+    build_steps = _github()["jobs"]["build"]["steps"]
+    upload = [s for s in build_steps if _uses(s, "actions/upload-pages-artifact")]
+    assert len(upload) == 1 and _holds(upload[0].get("if"), context) == deploying
+    changes = [s for s in build_steps if "generator changes" in s.get("run", "")]
+    assert len(changes) == 1 and _holds(changes[0].get("if"), context) == (context["github.event_name"] ==
+                                                                           "pull_request")
+
+
+def test_github_workflow_triggers_permissions_and_pins() -> None:
+    workflow = _github()
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the key `on` as true
+    assert set(triggers) == {"push", "pull_request", "workflow_dispatch"}
+    assert triggers["push"] == {"branches": ["main"]}
+    assert workflow["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    assert {name: job.get("permissions") for name, job in jobs.items()} == {
+        "build": None, "comment": {"pull-requests": "write"}, "deploy": {"pages": "write", "id-token": "write"}}
+    assert [s for s in jobs["deploy"]["steps"] if _uses(s, "actions/deploy-pages")]
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
+    assert jobs["deploy"]["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert "cancel-in-progress" in workflow["concurrency"]
+    for job in jobs.values():
+        for step in job["steps"]:
+            if "uses" in step:
+                assert re.fullmatch(r"actions/[\w-]+@v\d+", step["uses"]), step["uses"]
+    checkout = [s for s in jobs["build"]["steps"] if _uses(s, "actions/checkout")]
+    assert checkout[0]["with"]["fetch-depth"] == 0
+    assert "gh pr comment" in jobs["comment"]["steps"][-1]["run"]
+    assert "${{ github.token }}" in jobs["comment"]["steps"][-1]["env"].values()
+
+
+def _readme_commands() -> list[str]:
+    """The Quick start's commands: what a developer runs is what CI runs."""
+    block = re.search(r"## Quick start\n.*?```sh\n(.*?)```", README, re.S)[1]
+    return [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def _script_lines(script: list[str] | str) -> list[str]:
+    text = "\n".join(script) if isinstance(script, list) else script
+    return [line.strip() for line in text.splitlines()]
+
+
+def test_both_services_run_the_readme_commands_chromium_included() -> None:
+    assert _readme_commands() == ["make site", "make test"]
+    build = _github()["jobs"]["build"]
+    assert build["container"] == "python:3.11-bookworm"
+    runs = [line for step in build["steps"] for line in _script_lines(step.get("run", ""))]
+    assert [line for line in runs if line in _readme_commands()] == _readme_commands()
+    assert ".venv/bin/python -m generator validate --format github" in runs
+    assert any(re.search(r"apt-get install -y .*\bchromium\b", line) for line in runs)
+    steps = [s.get("uses") or s.get("run") for s in build["steps"]]
+    assert steps.index("make test") < next(i for i, s in enumerate(steps) if "upload-pages-artifact" in s)
+    gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    assert gitlab["image"] == "python:3.11-bookworm"
+    assert re.search(r"apt-get install -y .*\bchromium\b", gitlab["default"]["before_script"][0])
+    for job in ("merge-request", "pages"):
+        lines = _script_lines(gitlab[job]["script"])
+        assert [line for line in lines if line in _readme_commands()] == _readme_commands(), job
+
+
+_GITLAB_KEYWORDS = {"image", "services", "stages", "variables", "workflow", "default", "include", "cache",
+                    "before_script", "after_script"}
+
+GITLAB_PIPELINES = {
+    "merge request": ({"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_IID": "7"},
+                      {"merge-request"}),
+    "push to the default branch": ({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main"}, {"pages"}),
+    "push to another branch": ({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "thu-nghiem"}, set()),
+}
+
+
+def _gitlab_rules_pass(rules: list[dict] | None, context: dict[str, str]) -> bool:
+    """GitLab's rule: the first whose ``if`` holds decides; no rules means always."""
+    if rules is None:
+        return True
+    for rule in rules:
+        if _holds(rule.get("if"), context):
+            return rule.get("when", "on_success") != "never"
+    return False
+
+
+@pytest.mark.parametrize("pipeline", GITLAB_PIPELINES)
+def test_gitlab_publishes_only_from_the_default_branch(pipeline: str) -> None:
+    context, expected = GITLAB_PIPELINES[pipeline]
+    context = {"CI_DEFAULT_BRANCH": "main", **context}
+    config = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    jobs = {k: v for k, v in config.items() if k not in _GITLAB_KEYWORDS and not k.startswith(".")}
+    running = {name for name, job in jobs.items() if _gitlab_rules_pass(job.get("rules"), context)} \
+        if _gitlab_rules_pass(config["workflow"]["rules"], context) else set()
+    assert running == expected
+    publishing = {name for name, job in jobs.items() if "public" in job.get("artifacts", {}).get("paths", [])}
+    assert publishing == {"pages"}
+    assert _script_lines(jobs["pages"]["script"])[-1] == "mv site public"
+
+
+def test_gitlab_merge_request_report_and_optional_note() -> None:
+    job = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))["merge-request"]
+    script = "\n".join(job["script"])
+    assert '--format markdown > thay-doi.md' in script and job["artifacts"]["paths"] == ["thay-doi.md"]
+    assert 'if [ -n "${MR_NOTE_TOKEN:-}" ]; then' in script  # no token: no note, the job still passes
+    assert "merge_requests/$CI_MERGE_REQUEST_IID/notes" in script
+    assert "MR_NOTE_TOKEN" in README
+
+
+def test_gitlab_code_quality_report_points_at_each_line(tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    shutil.copy(FIXTURES / "invalid" / "agency_unknown.yml", catalogue)
+    shutil.copy(FIXTURES / "warning" / "steps_duplicated.yml", catalogue)
+    run = run_cli("validate", "--catalogue", "catalogue", "--format", "gitlab", cwd=tmp_path)
+    assert run.returncode == 1
+    report = json.loads(run.stdout)
+    assert [(r["location"]["path"], r["location"]["lines"]["begin"], r["check_name"], r["severity"])
+            for r in report][:1] == [("catalogue/agency_unknown.yml", 4, "agency", "major")]
+    assert report[0]["description"].startswith("agency: “ubnd-huyen” không có trong danh mục cơ quan")
+    assert {r["severity"] for r in report[1:]} == {"minor"} and len(report) > 1  # the warnings
+    assert len({r["fingerprint"] for r in report}) == len(report)
+    job = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))["merge-request"]
+    assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality.json"
+    assert "--format gitlab > gl-code-quality.json" in job["after_script"][0]

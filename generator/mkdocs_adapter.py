@@ -47,6 +47,8 @@ def on_config(config):
             raise Abort(f"Bộ thủ tục có {len(result.diagnostics)} lỗi; hãy sửa rồi dựng lại.")
         content = generate(result.catalogue, root / "templates", config.use_directory_urls)
     config.site_name = str(escape(content.title))
+    if content.site_url and not config.site_url:  # canonical links and a sitemap that names real pages
+        config.site_url = content.site_url.rstrip("/") + "/"
     _state["content"] = content
     _state["titles"] = {}
     _state["done"] = 0

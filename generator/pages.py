@@ -48,6 +48,7 @@ class Asset:
 @dataclass
 class SiteContent:
     title: str = ""  # the site's name
+    site_url: str | None = None  # where the site is published, when catalogue.yml says so
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
     data: dict[str, str | bytes] = field(default_factory=dict)  # generated files: search index (text), blank forms
@@ -183,7 +184,7 @@ class _Builder:
         self.urls = Urls(directory_urls)
         self.env = environment(templates)
         self.memo = memo or Memo()
-        self.content = SiteContent(title=catalogue.info.title)
+        self.content = SiteContent(title=catalogue.info.title, site_url=catalogue.info.site_url)
         self.links = open_data.Links({}, {})
         entries = sorted(catalogue.entries, key=lambda e: sort_key(e.procedure.name))
         self.entries = entries

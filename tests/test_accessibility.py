@@ -31,6 +31,8 @@ AUDITED_PAGES = [
     pytest.param("tim-kiem/?q=khai+sinh&level=3", ["#tthc-results[data-state=done] li", ".tthc-filters[open] select"],
                  id="tim-kiem-bo-loc"),
     pytest.param("thong-ke/", ["svg.tthc-chart__svg", ".tthc-stats-table td"], id="thong-ke"),
+    pytest.param("du-lieu/", ["dl.tthc-files dd", "dl.tthc-columns dd"], id="du-lieu"),
+    pytest.param("thu-tuc/1.001193/khai/to-khai-dang-ky-khai-sinh/", ["form input", "form button"], id="khai-bao"),
 ]
 VIEWPORTS = [pytest.param({"width": 1280, "height": 800}, id="may-tinh"),
              pytest.param({"width": 360, "height": 740}, id="dien-thoai")]

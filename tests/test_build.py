@@ -72,8 +72,9 @@ def _external_resources(site: Path) -> list[str]:
     found = []
     for page in site.rglob("*.html"):
         for tag, attrs in Elements(page.read_text(encoding="utf-8")).tags:
+            # rel=canonical names the page's published address; browsers never fetch it.
             ref = attrs.get("src") if tag in ("script", "img", "iframe", "audio", "video") else \
-                attrs.get("href") if tag == "link" else None
+                attrs.get("href") if tag == "link" and attrs.get("rel") != "canonical" else None
             if ref and urlsplit(ref).netloc:
                 found.append(f"{page.relative_to(site)}: <{tag}> {ref}")
     for css in site.rglob("*.css"):

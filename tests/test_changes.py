@@ -294,3 +294,23 @@ def test_damaged_files_never_stop_the_report(tmp_path: Path, monkeypatch) -> Non
         birth.write_bytes(data[:end] + b"\nforms: [{id: '\\0', file: ../../../x.pdf}]\nlevel: [1, {a: 2}]\n"[: end % 60])
         report = compare(Path(CATALOGUE))
         assert as_text(report) and as_markdown(report)
+
+
+def test_fill_in_form_changes_are_reported_item_by_item(tmp_path: Path) -> None:
+    """A defined form's page is what citizens fill in: a new field, a field made required,
+    a changed choice and a new recipient are each named."""
+    repo, catalogue = make_repo(tmp_path)
+    birth = catalogue / "ho-tich" / "1.001193.yml"
+    edit(birth, "    file: mau/to-khai.pdf\n", "    file: mau/to-khai.pdf\n"
+         "    fields:\n      - heading: Người yêu cầu\n      - name: ho-ten\n        label: Họ và tên\n"
+         "      - name: gioi-tinh\n        label: Giới tính\n        type: choice\n        options: [Nam, Nữ]\n")
+    commit(repo, "Tờ khai điền trên trang")
+    edit(birth, "        label: Họ và tên\n", "        label: Họ và tên\n        required: true\n")
+    edit(birth, "options: [Nam, Nữ]", "options: [Nam, Nữ, Khác]")
+    edit(birth, "    fields:\n", "    recipient: Ủy ban nhân dân xã\n    fields:\n")
+    run = changes(repo)
+    assert (run.returncode, run.stderr) == (0, "")
+    assert "“Tờ khai đăng ký khai sinh” – kính gửi: (không có) → Ủy ban nhân dân xã" in run.stdout, run.stdout
+    for line in ("- Họ và tên", "+ Họ và tên (bắt buộc)", "- Giới tính: Nam / Nữ", "+ Giới tính: Nam / Nữ / Khác"):
+        assert line in run.stdout, run.stdout
+    assert "Phần: Người yêu cầu" not in run.stdout  # an unchanged heading is no change

@@ -141,6 +141,26 @@ def _documents(a: dict, b: dict) -> list[Change]:
     return out
 
 
+def _fill_in(form: dict) -> list[str]:
+    """A defined form's items as its fill-in page shows them: a heading, or a label with
+    what the citizen must know to fill it (required, the choices, the hint)."""
+    lines = []
+    for item in _dicts(form.get("fields")):
+        heading = _text(item.get("heading"))
+        if heading:
+            lines.append(f"Phần: {heading}")
+            continue
+        line = _text(item.get("label")) or _text(item.get("name")) or "(chưa có nhãn)"
+        if item.get("required") is True:
+            line += " (bắt buộc)"
+        if _texts(item.get("options")):
+            line += ": " + " / ".join(_texts(item.get("options")))
+        if _text(item.get("help")):
+            line += f" – {_text(item.get('help'))}"
+        lines.append(line)
+    return lines
+
+
 def _forms(before: _File, after: _File, old: _Side, new: _Side) -> list[Change]:
     """Forms by id; a form file compares by content, since a new version is what matters."""
     old_forms = _keyed(_dicts(before.data.get("forms")), "id")
@@ -155,6 +175,8 @@ def _forms(before: _File, after: _File, old: _Side, new: _Side) -> list[Change]:
     for form_id in (i for i in new_forms if i in old_forms):
         was, now = old_forms[form_id], new_forms[form_id]
         _value(out, "tên mẫu đơn", title(form_id, was), title(form_id, now))
+        _value(out, f"“{title(form_id, now)}” – kính gửi", _text(was.get("recipient")), _text(now.get("recipient")))
+        _items(out, f"“{title(form_id, now)}” – các mục khai trên trang", _sequence(_fill_in(was), _fill_in(now)))
         old_file, new_file = old.form_file(before, was), new.form_file(after, now)
         label = f"tệp mẫu “{title(form_id, now)}”"
         if old_file and new_file and old_file[0] != new_file[0]:

@@ -52,6 +52,7 @@ def on_config(config):
     _state["content"] = content
     _state["titles"] = {}
     _state["done"] = 0
+    _state["progress"] = content.procedure_pages >= 500  # counted once: counting per page made builds quadratic
     return config
 
 
@@ -86,8 +87,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         # Material prints meta titles unescaped, so they must be HTML-safe here.
         page.meta["title"] = str(escape(title))
         _state["done"] += 1
-        total = _state["content"].procedure_pages
-        if total >= 500 and page.file.src_uri.startswith(PROCEDURES + "/") and _state["done"] % 500 == 0:
+        if _state["progress"] and page.file.src_uri.startswith(PROCEDURES + "/") and _state["done"] % 500 == 0:
             log.info("Đã dựng %d/%d trang", _state["done"], len(_state["content"].pages))
     return markdown
 

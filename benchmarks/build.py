@@ -43,11 +43,8 @@ in tests: timings depend on the machine and on what else it is doing.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
-import functools
 import gzip
-import io
 import json
 import os
 import platform
@@ -55,13 +52,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+# Modules beside this script, on sys.path when it runs as one:
+from bare_material import write_pages
+from machine import CHROMIUM, describe
+from static_server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make ``generator`` importable without install
@@ -75,7 +74,6 @@ QUICK_OUTPUT = CACHE / "build-benchmark-quick.md"
 LIGHTHOUSE_VERSION = "12.2.3"
 LIGHTHOUSE_PREFIX = CACHE / "lighthouse"
 LIGHTHOUSE_CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-gpu"]
 
@@ -194,32 +192,15 @@ def _not_in_nav(pages) -> str:
 
 def write_bare_project(catalogue, out: Path) -> dict[str, Path]:
     """The project's pages and files as a plain Material project; returns its config files.
-
-    Titles go in front matter (the project's hooks set them; Material prints meta titles
-    unescaped, hence ``escape``). The hand-written ``docs/`` comes along, as in a real build.
-    """
+    The hand-written ``docs/`` comes along, as in a real build."""
     import yaml
-    from markupsafe import escape
 
     from generator.pages import generate
 
     content = generate(catalogue, ROOT / "templates")
     docs = out / "docs"
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("maintainers"))
-    for page in content.pages:
-        path = docs / page.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        front = "" if page.path == "index.md" else \
-            f"---\ntitle: {json.dumps(str(escape(page.title)), ensure_ascii=False)}\n---\n\n"
-        path.write_text(front + page.markdown, encoding="utf-8")
-    for asset in content.assets:
-        path = docs / asset.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(asset.source, path)
-    for name, data in content.data.items():  # text (the search index) or bytes (blank forms)
-        path = docs / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    write_pages(content, docs)
     ours = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config = {
         "site_name": content.title,
@@ -289,56 +270,6 @@ def measure_size(label: str, catalogue_dir: Path, work: Path, repeat: int, searc
         shutil.rmtree(work / f"site-{variant}", ignore_errors=True)
     shutil.rmtree(work / "bare")
     return size
-
-
-# ---------------------------------------------------------------------------------------------
-# Serving like a real host
-
-
-_COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
-
-
-class _GzipHandler(SimpleHTTPRequestHandler):
-    """Static files, text gzip-compressed when the client accepts it, as static hosts do."""
-
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
-                      ".json": "application/json"}
-    _compressed: dict[str, bytes] = {}
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
-            path = path / "index.html"
-        if (path.suffix not in _COMPRESSIBLE or not path.is_file()
-                or "gzip" not in self.headers.get("Accept-Encoding", "")):
-            return super().send_head()
-        body = self._compressed.get(str(path))
-        if body is None:
-            body = self._compressed[str(path)] = gzip.compress(path.read_bytes(), 9)
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Vary", "Accept-Encoding")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """``http://127.0.0.1:<random port>/`` serving ``directory`` until the block ends."""
-    handler = type("Handler", (_GzipHandler,), {"_compressed": {}})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -481,17 +412,6 @@ def _kb(n: int) -> str:
 
 def _verdict(ok: bool | None) -> str:
     return "—" if ok is None else "PASS" if ok else "MISS"
-
-
-def machine() -> str:
-    cpu = platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
-    return f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, {chromium}"
 
 
 def _versions() -> str:
@@ -637,7 +557,7 @@ def report(r: Results) -> str:
         "# Build benchmark", "",
         f"Written by `benchmarks/build.py` on {today}; do not edit by hand. Rerun it to update this page:", "",
         "```sh", ".venv/bin/python benchmarks/build.py", "```", "",
-        f"Machine: {machine()}; {_versions()}. Catalogue: `{r.catalogue}`. The run took {took}.",
+        f"Machine: {describe()}; {_versions()}. Catalogue: `{r.catalogue}`. The run took {took}.",
         quick, load_note, "",
         *summary(r), "",
         "## Builds", "",

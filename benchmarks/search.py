@@ -41,23 +41,23 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import functools
 import gzip
 import hashlib
 import json
-import os
-import platform
 import re
 import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+# Modules beside this script, on sys.path when it runs as one:
+from bare_material import write_pages
+from machine import CHROMIUM, describe
+from static_server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make ``generator`` importable without install
@@ -74,7 +74,6 @@ KINDS = ("diacritics", "no-diacritics", "code", "abbreviation", "colloquial", "p
 FILTER_KEYS = ("field", "agency", "tier", "level")
 
 PAGEFIND_VERSION = "1.5.2"  # newest 1.5.x when this was written (`npm view pagefind versions`)
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
 TOP = 5
@@ -209,8 +208,6 @@ def build_bare_material(catalogue_dir: Path, rebuild: bool) -> Path:
         _versions(), json.dumps(bare_material_config("", Path()))]).encode()).hexdigest()[:16]
 
     def make(out: Path) -> None:
-        from markupsafe import escape
-
         result = load_catalogue(catalogue_dir)
         if result.catalogue is None or not result.ok:
             raise SystemExit(f"{catalogue_dir}: the catalogue has errors; run "
@@ -218,19 +215,7 @@ def build_bare_material(catalogue_dir: Path, rebuild: bool) -> Path:
         content = generate(result.catalogue, ROOT / "templates")
         project = out.with_name(out.name + ".src")
         shutil.rmtree(project, ignore_errors=True)
-        docs = project / "docs"
-        for page in content.pages:
-            path = docs / page.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # The hooks give pages their titles; front matter does the same here. Material
-            # prints meta titles unescaped, hence escape(); JSON strings are YAML strings.
-            front = "" if page.path == "index.md" else \
-                f"---\ntitle: {json.dumps(str(escape(page.title)), ensure_ascii=False)}\n---\n\n"
-            path.write_text(front + page.markdown, encoding="utf-8")
-        for asset in content.assets:  # forms: pages link to them, search does not read them
-            path = docs / asset.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(asset.source, path)
+        write_pages(content, project / "docs", data=False)  # forms: pages link to them
         config = bare_material_config(result.catalogue.info.title, out)
         (project / "mkdocs.yml").write_text(json.dumps(config, ensure_ascii=False, indent=1),
                                             encoding="utf-8")
@@ -299,28 +284,6 @@ def build_project(catalogue_dir: Path, rebuild: bool, report_page: Path) -> Path
 
 # ---------------------------------------------------------------------------------------------
 # Serving and measuring traffic
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".js": "text/javascript",
-                      ".json": "application/json"}
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """``http://127.0.0.1:<random port>/`` serving ``directory`` until the block ends."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(directory)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 class Traffic:
@@ -719,17 +682,6 @@ def tables(runs: list[EngineRun], queries: list[Query], names: dict[str, str]) -
     return "\n".join(lines)
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
-    return f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, {chromium}"
-
-
 def report(table: str, args, queries: list[Query], runs: list[EngineRun], page_code: str,
            catalogue_size: int, seconds: float) -> str:
     """The maintainers' page: the figures and exactly how they were obtained."""
@@ -751,7 +703,7 @@ Written by `benchmarks/search.py` on {today}; rerun it to update this page:
 .venv/bin/python benchmarks/search.py
 ```
 
-Machine: {machine()}. Catalogue: `{args.catalogue.name}` ({catalogue_size} procedures).
+Machine: {describe()}. Catalogue: `{args.catalogue.name}` ({catalogue_size} procedures).
 Queries: {len(queries)} from {qpath}{limited}. The run took {took}, builds included
 (builds are reused when their inputs have not changed).
 

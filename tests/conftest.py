@@ -37,6 +37,15 @@ def sample_site(tmp_path_factory) -> Path:
     return _build(tmp_path_factory, "sample", ROOT / "procedures")
 
 
+@pytest.fixture(scope="session")
+def sample_server(sample_site: Path):
+    """The sample site over HTTP on 127.0.0.1, shared by the browser tests."""
+    from helpers import serve
+
+    with serve(sample_site) as url:
+        yield url
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

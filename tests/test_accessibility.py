@@ -7,13 +7,11 @@ Phone width and print are checked in tests/test_browser.py.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from helpers import serve
 
 pytestmark = pytest.mark.browser
 
@@ -49,19 +47,13 @@ _FOCUSED = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server(sample_site: Path):
-    with serve(sample_site) as url:
-        yield url
-
-
 @pytest.fixture
-def context(browser, server):
+def context(browser, sample_server):
     context = browser.new_context(locale="vi-VN")
     requests = []
     context.on("request", lambda request: requests.append(request.url))
     yield context
-    assert [u for u in requests if not u.startswith(server)] == [], "the audit fetched from another host"
+    assert [u for u in requests if not u.startswith(sample_server)] == [], "the audit fetched from another host"
     context.close()
 
 
@@ -85,10 +77,10 @@ def _report(violations: list[dict]) -> str:
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("path, shows", AUDITED_PAGES)
-def test_page_has_no_wcag_21_aa_violation(context, server, path, shows, viewport) -> None:
+def test_page_has_no_wcag_21_aa_violation(context, sample_server, path, shows, viewport) -> None:
     page = context.new_page()
     page.set_viewport_size(viewport)
-    page.goto(server + path)
+    page.goto(sample_server + path)
     for selector in shows:
         page.wait_for_selector(selector, state="attached", timeout=20000)
     violations = _violations(page)
@@ -96,10 +88,10 @@ def test_page_has_no_wcag_21_aa_violation(context, server, path, shows, viewport
         pytest.fail(_report(violations), pytrace=False)
 
 
-def test_the_audit_reports_what_fails_and_where(context, server) -> None:
+def test_the_audit_reports_what_fails_and_where(context, sample_server) -> None:
     """The gate can fail: known defects are found, each named with its rule, impact, element and help."""
     page = context.new_page()
-    page.goto(server + "thu-tuc/1.001193/")
+    page.goto(sample_server + "thu-tuc/1.001193/")
     page.evaluate("""() => document.querySelector("article").insertAdjacentHTML("beforeend",
         '<p id="pale" style="color:#bbb">Chữ mờ</p><img id="no-alt" src="data:,">')""")
     violations = _violations(page)
@@ -126,14 +118,14 @@ def _unoutlined(walk: list[dict]) -> list[dict]:
     return [f for f in walk if not f["visible"]]
 
 
-def test_tab_reaches_the_header_search_and_enter_searches(context, server) -> None:
+def test_tab_reaches_the_header_search_and_enter_searches(context, sample_server) -> None:
     page = context.new_page()
-    page.goto(server)
+    page.goto(sample_server)
     walk = _tab_through(page)
     boxes = [i for i, f in enumerate(walk) if f["tag"] == "input" and f["text"] == "Tìm thủ tục"]
     assert boxes and boxes[0] < 4, f"the header search box is not among the first Tab stops: {walk[:6]}"
     assert _unoutlined(walk) == []
-    page.goto(server)
+    page.goto(sample_server)
     for _ in range(boxes[0] + 1):
         page.keyboard.press("Tab")
     page.keyboard.type("khai sinh")
@@ -143,9 +135,9 @@ def test_tab_reaches_the_header_search_and_enter_searches(context, server) -> No
     assert page.locator("#tthc-q").input_value() == "khai sinh"
 
 
-def test_search_page_works_with_the_keyboard_only(context, server) -> None:
+def test_search_page_works_with_the_keyboard_only(context, sample_server) -> None:
     page = context.new_page()
-    page.goto(server + "tim-kiem/")
+    page.goto(sample_server + "tim-kiem/")
     page.wait_for_selector("#tthc-results[data-state=done]", state="attached", timeout=20000)
     for _ in range(60):
         page.keyboard.press("Tab")
@@ -188,9 +180,9 @@ def test_search_page_works_with_the_keyboard_only(context, server) -> None:
     assert metas and all(f" · Mức {level} · " in m for m in metas), metas
 
 
-def test_procedure_page_downloads_and_online_button_are_reached_by_tab(context, server) -> None:
+def test_procedure_page_downloads_and_online_button_are_reached_by_tab(context, sample_server) -> None:
     page = context.new_page()
-    page.goto(server + "thu-tuc/1.001193/")
+    page.goto(sample_server + "thu-tuc/1.001193/")
     targets = page.eval_on_selector_all("a.tthc-download, a.tthc-online",
                                         "els => els.map(e => [e.className, e.getAttribute('href')])")
     assert len([t for t in targets if "tthc-download" in t[0]]) >= 2 and any("tthc-online" in t[0] for t in targets)

@@ -14,26 +14,19 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT
-from helpers import serve
 from generator.loader import load_catalogue
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server(sample_site: Path):
-    with serve(sample_site) as url:
-        yield url
-
-
 @pytest.fixture
-def page(browser, server):
+def page(browser, sample_server):
     context = browser.new_context(accept_downloads=True, locale="vi-VN")
     page = context.new_page()
     page.requests = []
     page.on("request", lambda request: page.requests.append(request.url))
     yield page
-    outside = [url for url in page.requests if not url.startswith(server) and not url.startswith("data:")]
+    outside = [url for url in page.requests if not url.startswith(sample_server) and not url.startswith("data:")]
     assert outside == [], f"requests to other hosts: {outside}"
     context.close()
 
@@ -49,9 +42,9 @@ def procedure(sample):
     return next(e for e in sample.entries if e.procedure.level == 4 and e.procedure.forms)
 
 
-def test_procedure_page_shows_what_a_citizen_needs(page, server, procedure) -> None:
+def test_procedure_page_shows_what_a_citizen_needs(page, sample_server, procedure) -> None:
     p = procedure.procedure
-    page.goto(f"{server}thu-tuc/{p.code}/")
+    page.goto(f"{sample_server}thu-tuc/{p.code}/")
     assert page.locator("h1").inner_text() == p.name
     assert page.title().startswith(p.name)
     assert page.locator(".tthc-level .tthc-badge").inner_text() == f"Mức {p.level}"
@@ -73,10 +66,10 @@ def test_procedure_page_shows_what_a_citizen_needs(page, server, procedure) -> N
     assert "Cơ quan thực hiện" in body
 
 
-def test_form_downloads_with_its_content(page, server, procedure, tmp_path: Path) -> None:
+def test_form_downloads_with_its_content(page, sample_server, procedure, tmp_path: Path) -> None:
     p = procedure.procedure
     form = p.forms[0]
-    page.goto(f"{server}thu-tuc/{p.code}/")
+    page.goto(f"{sample_server}thu-tuc/{p.code}/")
     link = page.locator("#mau-don ~ ul.tthc-forms a.tthc-download").first
     assert link.inner_text() == form.title
     with page.expect_download() as info:
@@ -90,10 +83,10 @@ def test_form_downloads_with_its_content(page, server, procedure, tmp_path: Path
 
 @pytest.mark.parametrize("path", ["", "linh-vuc/", "linh-vuc/ho-tich/", "muc-do/4/", "hoi-dap/", "bieu-mau/",
                                   "thu-tuc/1.001193/", "tim-kiem/?q=khai+sinh", "thong-ke/"])
-def test_pages_fit_a_360px_phone(browser, server, path) -> None:
+def test_pages_fit_a_360px_phone(browser, sample_server, path) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
-    page.goto(server + path)
+    page.goto(sample_server + path)
     if "?q=" in path:  # results and filters are drawn by script: measure them too
         page.wait_for_selector("#tthc-results[data-state=done] li", state="attached", timeout=20000)
         page.locator(".tthc-filters summary").click()
@@ -101,10 +94,10 @@ def test_pages_fit_a_360px_phone(browser, server, path) -> None:
     context.close()
 
 
-def test_procedure_page_fits_a_phone_and_prints_without_chrome(browser, server, procedure) -> None:
+def test_procedure_page_fits_a_phone_and_prints_without_chrome(browser, sample_server, procedure) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     page = context.new_page()
-    page.goto(f"{server}thu-tuc/{procedure.procedure.code}/")
+    page.goto(f"{sample_server}thu-tuc/{procedure.procedure.code}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.emulate_media(media="print")
     assert not page.locator(".md-header").is_visible()
@@ -119,11 +112,11 @@ def _squash(text: str) -> str:
     return "".join(unicodedata.normalize("NFC", text).split())
 
 
-def test_procedure_prints_as_a_checklist_without_the_site_chrome(browser, server, procedure) -> None:
+def test_procedure_prints_as_a_checklist_without_the_site_chrome(browser, sample_server, procedure) -> None:
     p = procedure.procedure
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.goto(f"{server}thu-tuc/{p.code}/")
+    page.goto(f"{sample_server}thu-tuc/{p.code}/")
     chrome = [".md-header", ".tthc-header-search", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer"]
     assert all(page.locator(c).first.is_visible() for c in chrome)
     article = _squash(page.locator("article").inner_text())
@@ -155,9 +148,9 @@ def test_procedure_prints_as_a_checklist_without_the_site_chrome(browser, server
     context.close()
 
 
-def test_browse_pages_lead_to_the_procedure(page, server, sample, procedure) -> None:
+def test_browse_pages_lead_to_the_procedure(page, sample_server, sample, procedure) -> None:
     p = procedure.procedure
-    page.goto(server)
+    page.goto(sample_server)
     page.get_by_role("link", name="Theo lĩnh vực").click()
     page.locator(".tthc-groups a", has_text=sample.fields[p.field].name).first.click()
     page.get_by_role("link", name=p.name, exact=True).click()

@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import FIXTURES, ROOT, copy_base
+from conftest import FIXTURES, ROOT
 from generator.exports import publish, table
 from generator.exports.feed import LIMIT
 from generator.exports.records import PublishedCatalogue

@@ -16,7 +16,6 @@ shipped in ``generator/fonts/``, so no system font and no download is needed.
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -31,10 +30,12 @@ from docx.shared import Mm, Pt
 from fpdf import FPDF
 
 from generator.model import Form
+from generator.text import xml_safe
 
+# The fixed words of an official form; the fill-in page prints the same (templates/form.md.j2).
 NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-PLACE_AND_DATE = "……, ngày …… tháng …… năm ……"
+PLACE_AND_DATE = "…………, ngày …… tháng …… năm ……"
 SIGNER = "NGƯỜI YÊU CẦU"
 SIGNATURE_HINT = "(Ký, ghi rõ họ, chữ đệm, tên)"
 FONTS = Path(__file__).parent / "fonts"
@@ -52,13 +53,10 @@ class _Line:
     options: tuple[str, ...] = ()
 
 
-_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
 def _clean(text: str) -> str:
     """Editors may type decomposed diacritics, which fonts and searches expect composed;
     a quoted YAML value can hold control characters, which a DOCX cannot."""
-    return _NOT_IN_XML.sub("\ufffd", unicodedata.normalize("NFC", text))
+    return xml_safe(unicodedata.normalize("NFC", text))
 
 
 def _lines(form: Form) -> list[_Line]:
@@ -253,11 +251,11 @@ def pdf(form: Form, dated: date | None = None) -> bytes:
                 _dotted(doc, "")
     _keep_room(doc, 40)  # the signature block stays in one piece
     doc.ln(6)
-    half = width / 2
+    column = width * 0.6  # the right of the page, wide enough for the date line on one line
     for text, style in ((PLACE_AND_DATE, "I"), (SIGNER, "B"), (SIGNATURE_HINT, "I")):
         doc.set_font(_FONT, style, _SIZE)
-        doc.set_x(doc.l_margin + half)
-        doc.multi_cell(half, 6, text, align="C", new_x="LMARGIN", new_y="NEXT")
+        doc.set_x(doc.l_margin + width - column)
+        doc.multi_cell(column, 6, text, align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(doc.output())
 
 
@@ -302,10 +300,9 @@ def _choice(doc: FPDF, line: _Line) -> None:
     """The label, then a box before each option, wrapping as the options need."""
     doc.set_font(_FONT, "", _SIZE)
     right = doc.l_margin + doc.epw
-    label = f"{line.text}:"
-    for part in _wrap(doc, label, doc.epw)[:-1]:
+    *parts, last = _wrap(doc, f"{line.text}:", doc.epw)
+    for part in parts:
         doc.cell(doc.epw, _LEAD, part, new_x="LMARGIN", new_y="NEXT")
-    last = _wrap(doc, label, doc.epw)[-1]
     doc.cell(doc.get_string_width(last) + 4, _LEAD, last)
     for option in line.options:
         needed = _BOX + 2 + doc.get_string_width(option) + 6

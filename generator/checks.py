@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from datetime import date
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import get_args
 
@@ -55,15 +56,11 @@ def check_registries(data: object, doc: YamlDocument, display: str) -> list[Diag
     out = []
     for registry in _REGISTRY_NAMES:
         items = data.get(registry) if isinstance(data, dict) else None
-        seen: dict[str, int] = {}
-        for i, item in enumerate(items if isinstance(items, list) else []):
-            entry_id = item.get("id") if isinstance(item, dict) else None
-            if not isinstance(entry_id, str):
-                continue
-            if entry_id in seen:
-                out.append(_at(display, doc, (registry, i, "id"),
-                               f"mã “{entry_id}” bị trùng với mục thứ {seen[entry_id] + 1} của {registry}"))
-            seen.setdefault(entry_id, i)
+        ids = [(i, item.get("id")) for i, item in enumerate(items if isinstance(items, list) else [])
+               if isinstance(item, dict)]
+        for i, entry_id, first in _repeats((i, v) for i, v in ids if isinstance(v, str)):
+            out.append(_at(display, doc, (registry, i, "id"),
+                           f"mã “{entry_id}” bị trùng với mục thứ {first + 1} của {registry}"))
     return out
 
 
@@ -75,6 +72,16 @@ def _unknown(value: str, known, registry: str) -> str:
 
 def _text(value) -> str | None:
     return value.strip() if isinstance(value, str) else None
+
+
+def _repeats(values: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, int]]:
+    """``(index, value, index of its first occurrence)`` for every value met before."""
+    first: dict[str, int] = {}
+    for i, value in values:
+        if value in first:
+            yield i, value, first[value]
+        else:
+            first[value] = i
 
 
 def _items(data: dict, key: str) -> list[tuple[int, dict]]:
@@ -136,7 +143,7 @@ def _check_fields(form: dict, at: tuple, doc: YamlDocument, display: str) -> lis
     if not isinstance(fields, list):
         return []
     out = []
-    names: dict[str, int] = {}
+    names = []
     for j, item in enumerate(fields):
         if not isinstance(item, dict):
             continue
@@ -151,13 +158,12 @@ def _check_fields(form: dict, at: tuple, doc: YamlDocument, display: str) -> lis
         for key in ("name", "label"):
             if item.get(key) is None:
                 out.append(_at(display, doc, (*here, key), f"thiếu khóa bắt buộc “{key}” của một trường"))
-        name = _text(item.get("name"))
-        if name in names:
-            out.append(_at(display, doc, (*here, "name"),
-                           f"tên trường “{name}” bị trùng với mục thứ {names[name] + 1} của fields"))
-        if name:
-            names.setdefault(name, j)
+        if _text(item.get("name")):
+            names.append((j, _text(item.get("name"))))
         out += _check_options(item, here, doc, display)
+    for j, name, first in _repeats(names):
+        out.append(_at(display, doc, (*at, "fields", j, "name"),
+                       f"tên trường “{name}” bị trùng với mục thứ {first + 1} của fields"))
     if not any(isinstance(item, dict) and item.get("heading") is None for item in fields):
         out.append(_at(display, doc, (*at, "fields"), "fields phải có ít nhất một trường để điền (mục có name), "
                                                        "không chỉ có tiêu đề"))
@@ -181,14 +187,10 @@ def _check_options(item: dict, here: tuple, doc: YamlDocument, display: str) -> 
     out = []
     if len(options) < 2:
         out.append(_at(display, doc, (*here, "options"), "trường loại choice phải có ít nhất hai lựa chọn"))
-    seen: dict[str, int] = {}
-    for k, option in enumerate(options):
-        text = _text(option)
-        if text in seen:
-            out.append(_at(display, doc, (*here, "options", k),
-                           f"lựa chọn “{text}” bị trùng với lựa chọn thứ {seen[text] + 1}"))
-        if text:
-            seen.setdefault(text, k)
+    texts = ((k, _text(option)) for k, option in enumerate(options))
+    for k, text, first in _repeats((k, t) for k, t in texts if t):
+        out.append(_at(display, doc, (*here, "options", k),
+                       f"lựa chọn “{text}” bị trùng với lựa chọn thứ {first + 1}"))
     return out
 
 
@@ -243,17 +245,12 @@ def warn_procedure(data: dict, doc: YamlDocument, display: str, catalogue: Catal
         out.append(_warn(display, doc, ("online_url",),
                          f"thủ tục mức độ {level} không nộp được trực tuyến; bỏ online_url hoặc sửa mức độ"))
     for key, label in (("steps", "bước"), ("documents", "giấy tờ")):
-        seen: dict[str, int] = {}
         items = data.get(key) if isinstance(data.get(key), list) else []
-        for i, item in enumerate(items):
-            text = item.get("name") if isinstance(item, dict) else item
-            folded = fold(text) if isinstance(text, str) else ""
-            if not folded:
-                continue
-            if folded in seen:
-                out.append(_warn(display, doc, (key, i, "name") if isinstance(item, dict) else (key, i),
-                                 f"{label} này trùng với {label} thứ {seen[folded] + 1}; có phải chép hai lần?"))
-            seen.setdefault(folded, i)
+        texts = ((i, item.get("name") if isinstance(item, dict) else item) for i, item in enumerate(items))
+        folded = ((i, fold(text)) for i, text in texts if isinstance(text, str))
+        for i, _, first in _repeats((i, f) for i, f in folded if f):
+            out.append(_warn(display, doc, (key, i, "name") if isinstance(items[i], dict) else (key, i),
+                             f"{label} này trùng với {label} thứ {first + 1}; có phải chép hai lần?"))
     updated, days = data.get("updated"), catalogue.info.review_after_days
     if days and isinstance(updated, str):
         try:

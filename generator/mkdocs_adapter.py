@@ -48,7 +48,7 @@ def on_config(config):
         content = generate(result.catalogue, root / "templates", config.use_directory_urls)
     config.site_name = str(escape(content.title))
     if content.site_url and not config.site_url:  # canonical links and a sitemap that names real pages
-        config.site_url = content.site_url.rstrip("/") + "/"
+        config.site_url = content.site_url
     _state["content"] = content
     _state["titles"] = {}
     _state["done"] = 0

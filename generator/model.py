@@ -168,6 +168,11 @@ class CatalogueInfo(_Strict):
         "địa chỉ, điện thoại, giờ tiếp nhận điền khi biết",
         examples=[[example_of(Agency), {"id": "so-tu-phap", "name": "Sở Tư pháp tỉnh Điện Biên"}]])
 
+    @property
+    def site_root(self) -> str | None:
+        """``site_url`` ending in exactly one "/", ready for a site-relative path; None when unset."""
+        return self.site_url.rstrip("/") + "/" if self.site_url else None
+
 
 # --- one procedure file ---------------------------------------------------------------
 

@@ -48,7 +48,7 @@ class Asset:
 @dataclass
 class SiteContent:
     title: str = ""  # the site's name
-    site_url: str | None = None  # where the site is published, when catalogue.yml says so
+    site_url: str | None = None  # where the site is published (ending in /), when catalogue.yml says so
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
     data: dict[str, str | bytes] = field(default_factory=dict)  # generated files: search index (text), blank forms
@@ -184,8 +184,9 @@ class _Builder:
         self.urls = Urls(directory_urls)
         self.env = environment(templates)
         self.memo = memo or Memo()
-        self.content = SiteContent(title=catalogue.info.title, site_url=catalogue.info.site_url)
+        self.content = SiteContent(title=catalogue.info.title, site_url=catalogue.info.site_root)
         self.links = open_data.Links({}, {})
+        self.stats: dict = {}  # statistics.figures, once build() has made the pages
         entries = sorted(catalogue.entries, key=lambda e: sort_key(e.procedure.name))
         self.entries = entries
         self.groups: dict[str, dict] = {
@@ -281,7 +282,7 @@ class _Builder:
                     (len(self.entries), tuple(sorted(level_counts.items())), len(forms),
                      tuple((i, len(es)) for i, _, _, es in self.registry("fields"))), entries=self.entries,
                     level_counts=level_counts, fields=self.registry("fields"), form_count=len(forms))
-        stats = statistics.figures(self.catalogue)
+        self.stats = stats = statistics.figures(self.catalogue)  # the open data publishes the same figures
         self.render("statistics.md.j2", "thong-ke/index.md", "Thống kê", (stats,), stats=stats,
                     charts=charts.for_page(stats), top=charts.TOP, number=vn_number, percent=vn_percent,
                     share=statistics.share)
@@ -313,12 +314,12 @@ class _Builder:
 
     def _json_ld(self, procedure: Procedure) -> Markup:
         """Called by the template, so a page the memo reuses costs nothing."""
-        site = self.catalogue.info.site_url
-        url = f"{site.rstrip('/')}/{self.urls.url(procedure_path(procedure.code))}" if site else None
+        site = self.catalogue.info.site_root
+        url = site + self.urls.url(procedure_path(procedure.code)) if site else None
         return script_json(government_service(procedure, self.catalogue, url))
 
     def add_open_data(self) -> None:
-        files = open_data.build(self.catalogue, self.links, self.memo.open_data)
+        files = open_data.build(self.catalogue, self.links, self.stats, self.memo.open_data)
         self.content.data.update(files)
         one = open_data.ONE_FOLDER + "/"
         lengths = {path: len(text.encode()) for path, text in files.items()}
@@ -340,7 +341,7 @@ class _Builder:
         for form in p.forms:
             if form.fields:
                 self.render("form.md.j2", fill_path(p.code, form.id), form.title, (p.code, p.name, form),
-                            p=p, form=form)
+                            p=p, form=form, paper=blank_forms)
 
     def _by_field(self, entries: list[Entry]) -> list[tuple[str, str, list[Entry]]]:
         grouped: dict[str, list[Entry]] = defaultdict(list)

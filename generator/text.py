@@ -1,7 +1,8 @@
-"""Small text helpers shared by pages and exports: Vietnamese sorting and numbers."""
+"""Small text helpers shared by pages and exports: Vietnamese sorting and numbers, XML-safe text."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -37,3 +38,12 @@ def vn_number(n: int) -> str:
 def vn_percent(fraction: float | None) -> str:
     """A share as Vietnamese reports print it: “76,2%”; a dash when there is nothing to divide."""
     return "–" if fraction is None else f"{fraction * 100:.1f}%".replace(".", ",")
+
+
+# Characters XML 1.0 cannot carry (and DEL, which no reader shows): a quoted YAML value
+# such as "\x01" can hold them, and an XML file (Atom, DOCX) with one does not open.
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\x80-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)

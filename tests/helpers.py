@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import unicodedata
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +22,12 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str | None] | None = No
     environment = {k: v for k, v in {**os.environ, "PYTHONPATH": str(ROOT), **changes}.items() if v is not None}
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=environment,
                           capture_output=True, text=True, timeout=900)
+
+
+def squash(text: str) -> str:
+    """Text without whitespace, NFC: PDF text extraction splits Vietnamese syllables at each
+    combining glyph and wraps lines anywhere, so only the letters are compared."""
+    return "".join(unicodedata.normalize("NFC", text).split())
 
 
 class Elements(HTMLParser):

@@ -7,13 +7,13 @@ so the tests also prove nothing is fetched from another host.
 from __future__ import annotations
 
 import io
-import unicodedata
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT
+from helpers import squash
 from generator.loader import load_catalogue
 
 pytestmark = pytest.mark.browser
@@ -106,12 +106,6 @@ def test_procedure_page_fits_a_phone_and_prints_without_chrome(browser, sample_s
     context.close()
 
 
-def _squash(text: str) -> str:
-    """Text without whitespace, NFC: PDF text extraction splits Vietnamese syllables at each
-    combining glyph and wraps lines anywhere, so only the letters are compared."""
-    return "".join(unicodedata.normalize("NFC", text).split())
-
-
 def test_procedure_prints_as_a_checklist_without_the_site_chrome(browser, sample_server, procedure) -> None:
     p = procedure.procedure
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -119,11 +113,11 @@ def test_procedure_prints_as_a_checklist_without_the_site_chrome(browser, sample
     page.goto(f"{sample_server}thu-tuc/{p.code}/")
     chrome = [".md-header", ".tthc-header-search", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer"]
     assert all(page.locator(c).first.is_visible() for c in chrome)
-    article = _squash(page.locator("article").inner_text())
+    article = squash(page.locator("article").inner_text())
     chrome_texts = {t.strip() for t in page.locator(".md-nav--primary .md-nav__link").all_text_contents()
                     + page.locator(".md-header__topic").first.all_text_contents()
                     + page.locator(".md-footer").all_text_contents() if t.strip()}
-    chrome_only = sorted(t for t in chrome_texts if _squash(t) not in article)
+    chrome_only = sorted(t for t in chrome_texts if squash(t) not in article)
     assert {"Trang chủ", "Hỏi đáp", "Hướng dẫn", "Tìm kiếm"} <= set(chrome_only)
 
     page.emulate_media(media="print")
@@ -139,12 +133,12 @@ def test_procedure_prints_as_a_checklist_without_the_site_chrome(browser, sample
                                      ".map(e => e.getAttribute('href'))")
     assert urls
 
-    pdf = _squash("".join(pg.extract_text() for pg in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages))
-    assert _squash(p.name) in pdf
-    assert _squash(f"Mã thủ tục {p.code}") in pdf
-    assert [d.name for d in p.documents if _squash(d.name) not in pdf] == []
-    assert [u for u in urls if _squash(f"({u})") not in pdf] == []
-    assert [t for t in chrome_only if _squash(t) in pdf] == []
+    pdf = squash("".join(pg.extract_text() for pg in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages))
+    assert squash(p.name) in pdf
+    assert squash(f"Mã thủ tục {p.code}") in pdf
+    assert [d.name for d in p.documents if squash(d.name) not in pdf] == []
+    assert [u for u in urls if squash(f"({u})") not in pdf] == []
+    assert [t for t in chrome_only if squash(t) in pdf] == []
     context.close()
 
 

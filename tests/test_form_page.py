@@ -17,7 +17,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from conftest import copy_base
-from helpers import Elements, run_cli, serve
+from helpers import Elements, run_cli, serve, squash
 
 pytestmark = pytest.mark.browser
 
@@ -135,10 +135,6 @@ def error(page, name: str) -> str:
     return page.locator(f"#f-{name}-error").inner_text()
 
 
-def _squash(text: str) -> str:
-    return "".join(text.split())
-
-
 def test_page_is_linked_escaped_and_labelled(built) -> None:
     site = built["site"]
     procedure = Elements((site / "thu-tuc" / CODE / "index.html").read_text(encoding="utf-8"))
@@ -226,7 +222,7 @@ def test_valid_form_prints_as_an_official_sheet(page, tmp_path: Path) -> None:
     assert page.locator("#kb-form").is_hidden() and page.locator(".md-header").is_hidden()
     # Where the serif font lacks a letter (Debian's Liberation 1.x has no ộ, ự, ử), Chromium
     # draws it from another font and pypdf reads a space at each font change: compare without spaces.
-    text = _squash(PdfReader(io.BytesIO(page.pdf(format="A4"))).pages[0].extract_text())
+    text = squash(PdfReader(io.BytesIO(page.pdf(format="A4"))).pages[0].extract_text())
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                      "TỜ KHAI ĐĂNG KÝ KHAI SINH", "Kính gửi: Ủy ban nhân dân xã Kiểm Thử",
                      "Họ, chữ đệm, tên người yêu cầu: NGUYỄN THỊ HỒNG ĐÀO", "Ngày, tháng, năm sinh: 29/02/2024",
@@ -234,8 +230,8 @@ def test_valid_form_prints_as_an_official_sheet(page, tmp_path: Path) -> None:
                      "Bản Mường Phăng xã Mường Phăng", HOSTILE + ":", "ngày …… tháng …… năm ……",
                      "☒ Tôi cam đoan những nội dung khai trên đây là đúng sự thật.",
                      "NGƯỜI YÊU CẦU", "(Ký, ghi rõ họ, chữ đệm, tên)"):
-        assert _squash(expected) in text, (expected, text)
-    assert _squash("Kiểm tra tờ khai") not in text and _squash("Lưu nháp") not in text
+        assert squash(expected) in text, (expected, text)
+    assert squash("Kiểm tra tờ khai") not in text and squash("Lưu nháp") not in text
     assert page.requests[page.loaded:] == []
 
 

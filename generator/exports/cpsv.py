@@ -147,4 +147,4 @@ class Graph:
 
 def base(catalogue: Catalogue) -> str:
     """Where node ids are resolved: the site's address, else relative to the file in ``du-lieu/``."""
-    return catalogue.info.site_url.rstrip("/") + "/" if catalogue.info.site_url else "../"
+    return catalogue.info.site_root or "../"

@@ -16,12 +16,12 @@ readers resolve against the URL they fetched it from.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 from generator.model import Catalogue, Procedure
 from generator.search import fold
+from generator.text import xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
 LIMIT = 50
@@ -29,14 +29,6 @@ PATH = "du-lieu/cap-nhat.xml"
 TAG_YEAR = "2026"  # the feed's own tag: URI needs a date that never changes: the year the feed began
 TIME_OF_DAY = "T00:00:00+07:00"  # a date checked in Vietnam, as the RFC 3339 time Atom requires
 NO_DATE = "1970-01-01"  # the feed's <updated> when no procedure has a date yet
-# Characters XML 1.0 cannot carry at all (a YAML escape such as "\x01" can make them).
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_text(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
-
-
 def authority(catalogue: Catalogue) -> str:
     if catalogue.info.site_url:
         return urlsplit(catalogue.info.site_url).hostname
@@ -55,13 +47,13 @@ def _link(parent: ET.Element, href: str, **attrs: str) -> None:
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> None:
-    ET.SubElement(parent, tag, **attrs).text = xml_text(text)
+    ET.SubElement(parent, tag, **attrs).text = xml_safe(text)
 
 
 def feed(catalogue: Catalogue, pages: dict[str, str]) -> str:
     """``pages``: each procedure's page address relative to the site root, by code."""
     info = catalogue.info
-    base = info.site_url.rstrip("/") + "/" if info.site_url else None
+    base = info.site_root
 
     def link(site_path: str) -> str:
         return base + site_path if base else "../" + site_path
@@ -84,7 +76,7 @@ def feed(catalogue: Catalogue, pages: dict[str, str]) -> str:
         _text(entry, "id", f"tag:{authority(catalogue)},{p.updated}:thu-tuc/{p.code}")
         _text(entry, "updated", p.updated + TIME_OF_DAY)
         _link(entry, link(pages[p.code]), rel="alternate", type="text/html")
-        ET.SubElement(entry, "category", term=p.field, label=xml_text(fields[p.field].name))
+        ET.SubElement(entry, "category", term=p.field, label=xml_safe(fields[p.field].name))
         summary = f"Mã thủ tục {p.code} · {fields[p.field].name}" + (f". {p.summary}" if p.summary else "")
         _text(entry, "summary", summary)
     ET.indent(root)

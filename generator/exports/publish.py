@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from generator.exports import cpsv, feed, records, table
 from generator.exports.jsontext import dumps
 from generator.model import Catalogue
-from generator.statistics import figures
 
 FOLDER = "du-lieu"
 PAGE = f"{FOLDER}/index.md"
@@ -50,7 +49,8 @@ class Memo:
     parts: dict[str, tuple[tuple, _Parts]] = field(default_factory=dict)
 
 
-def build(catalogue: Catalogue, links: Links, memo: Memo | None = None) -> dict[str, str]:
+def build(catalogue: Catalogue, links: Links, statistics: dict, memo: Memo | None = None) -> dict[str, str]:
+    """``statistics``: ``generator.statistics.figures`` of the catalogue, as the statistics page shows them."""
     memo = memo or Memo()
     procedures = sorted((e.procedure for e in catalogue.entries), key=lambda p: p.code)
     graph = cpsv.Graph(catalogue, cpsv.base(catalogue))
@@ -70,7 +70,7 @@ def build(catalogue: Catalogue, links: Links, memo: Memo | None = None) -> dict[
     out = {
         CATALOGUE_JSON: (f'{{"catalogue":{dumps(catalogue.info.model_dump(mode="json"))},\n"procedures":[\n'
                          + ",\n".join(x.record for x in parts)
-                         + f'\n],\n"statistics":{dumps(figures(catalogue))}}}\n'),
+                         + f'\n],\n"statistics":{dumps(statistics)}}}\n'),
         SCHEMA: json.dumps(records.schema(), ensure_ascii=False, indent=2) + "\n",
         CSV: table.header() + "".join(x.row for x in parts),
         FEED: feed.feed(catalogue, links.pages),

@@ -18,7 +18,11 @@ _REGISTRY_NAMES = {"tiers": "cấp thực hiện", "fields": "lĩnh vực", "age
 # What the checks below enforce, in editors' words, by key path: the format page
 # (generator/reference.py) lists them under each key. Keep them in step with the code.
 PROCEDURE_RULES: dict[str, list[str]] = {
-    "code": ["không trùng với mã của thủ tục khác trong bộ"],
+    "code": ["không trùng với mã của thủ tục khác trong bộ",
+             "tệp có `inherit: true`: phải là mã của một thủ tục trong bộ gốc"],
+    "inherit": ["chỉ dùng khi `catalogue.yml` có `base`",
+                "tệp có `inherit: true` chỉ cần `code`; mọi khóa khác là tùy chọn và thay cả khóa đó của bộ gốc",
+                "thủ tục ghép từ hai lớp phải hợp lệ như một tệp đầy đủ; lỗi báo ở tệp này, kèm lớp của giá trị"],
     "agency": ["phải là một mã `id` trong danh mục `agencies` của `catalogue.yml`"],
     "tiers": ["mỗi mục là một mã `id` trong danh mục `tiers` của `catalogue.yml`"],
     "field": ["phải là một mã `id` trong danh mục `fields` của `catalogue.yml`"],
@@ -42,7 +46,10 @@ PROCEDURE_RULES: dict[str, list[str]] = {
     "updated": ["cũ hơn `review_after_days` ngày (nếu `catalogue.yml` có khóa này) thì bị cảnh báo"],
 }
 CATALOGUE_RULES: dict[str, list[str]] = {
-    f"{registry}[].id": [f"không trùng với mã khác trong `{registry}`"] for registry in _REGISTRY_NAMES}
+    "base": ["thư mục phải có thật và có `catalogue.yml` hợp lệ; lỗi của bộ gốc được báo với đường dẫn của bộ gốc",
+             "bộ gốc không được dẫn ngược lại bộ này (vòng lặp)"],
+    **{f"{registry}[].id": [f"không trùng với mã khác trong `{registry}`",
+                            "mục cùng `id` với một mục của bộ gốc thì thay mục đó"] for registry in _REGISTRY_NAMES}}
 
 
 def _at(display: str, doc: YamlDocument, path: tuple, message: str) -> Diagnostic:
@@ -50,12 +57,15 @@ def _at(display: str, doc: YamlDocument, path: tuple, message: str) -> Diagnosti
     return Diagnostic(display, line, col, dotted(path), message)
 
 
-def check_registries(data: object, doc: YamlDocument, display: str) -> list[Diagnostic]:
-    """Duplicate ids in catalogue.yml, read from the raw data so they are reported
-    even when other keys of the file are invalid."""
+def check_registries(data: object, doc: YamlDocument, display: str, has_base: bool = False) -> list[Diagnostic]:
+    """Registries present (unless a base lends them) and without duplicate ids, read from
+    the raw data so they are reported even when other keys of the file are invalid."""
     out = []
     for registry in _REGISTRY_NAMES:
         items = data.get(registry) if isinstance(data, dict) else None
+        if not has_base and isinstance(data, dict) and (items is None or items == []):
+            out.append(_at(display, doc, (registry,), f"thiếu khóa bắt buộc “{registry}”" if registry not in data
+                           else "danh sách phải có ít nhất một mục"))
         ids = [(i, item.get("id")) for i, item in enumerate(items if isinstance(items, list) else [])
                if isinstance(item, dict)]
         for i, entry_id, first in _repeats((i, v) for i, v in ids if isinstance(v, str)):
@@ -90,9 +100,12 @@ def _items(data: dict, key: str) -> list[tuple[int, dict]]:
 
 
 def check_procedure(data: dict, doc: YamlDocument, display: str, source: Path,
-                    catalogue: Catalogue) -> list[Diagnostic]:
+                    catalogue: Catalogue, forms_root: Path | None = None) -> list[Diagnostic]:
     """Cross-reference rules, run on the raw data so they are reported even when the
-    file also has schema errors: one run shows the editor every problem."""
+    file also has schema errors: one run shows the editor every problem.
+
+    ``source``/``forms_root``: the file form paths are relative to and the catalogue they
+    must stay in (a base's, for forms a procedure inherits)."""
     out = []
     for key, registry, known in (("agency", "agencies", catalogue.agencies), ("field", "fields", catalogue.fields)):
         value = _text(data.get(key))
@@ -116,7 +129,7 @@ def check_procedure(data: dict, doc: YamlDocument, display: str, source: Path,
         if form_id:
             form_ids.setdefault(form_id, i)
         file = _text(form.get("file"))
-        problem = file and _form_file_problem(file, source, catalogue.directory)
+        problem = file and _form_file_problem(file, source, forms_root or catalogue.directory)
         if problem:
             out.append(_at(display, doc, ("forms", i, "file"), problem))
         if form.get("file") is None and form.get("fields") is None:

@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     for flag, text in (("--code", "mã thủ tục, ví dụ 1.001193"), ("--name", "tên thủ tục"),
                        ("--agency", "mã cơ quan trong catalogue.yml"), ("--field", "mã lĩnh vực"),
                        ("--tiers", "mã cấp, cách nhau bằng dấu phẩy"), ("--level", "mức độ 1–4"),
-                       ("--online-url", "nơi nộp trực tuyến (mức độ 3, 4; mặc định: portal_url)")):
+                       ("--online-url", "nơi nộp trực tuyến (mức độ 3, 4; mặc định: portal_url)"),
+                       ("--inherit", "MÃ: tiếp nhận thủ tục MÃ của bộ gốc (base) bằng tệp hai dòng")):
         new.add_argument(flag, help=text)
     importing = command("import", "tạo tệp khung cho các thủ tục trong bảng danh mục (.csv, .xlsx) kèm Quyết "
                                    "định công bố; thêm lĩnh vực, cơ quan, cấp mới vào catalogue.yml; "
@@ -178,7 +179,7 @@ _PROMPTS = {"code": "Mã thủ tục", "name": "Tên thủ tục", "agency": "C�
 
 def new_procedure(args) -> int:
     """Flags first; what is missing is asked for at a terminal, refused in a script."""
-    from generator.scaffold import ScaffoldError, new_procedure as scaffold
+    from generator.scaffold import ScaffoldError, adopt, new_procedure as scaffold
 
     result = load_catalogue_cached(args.catalogue)
     if result.catalogue is None:
@@ -186,6 +187,16 @@ def new_procedure(args) -> int:
             print(diagnostic)
         print("Hãy sửa catalogue.yml trước khi thêm thủ tục.", file=sys.stderr)
         return 1
+    if args.inherit:
+        try:
+            path = adopt(result.catalogue, result.base, args.inherit.strip())
+        except ScaffoldError as exc:
+            print(f"Chưa tạo tệp: {exc}.", file=sys.stderr)
+            return 1
+        print(path.as_posix())
+        print("Đã tạo tệp kế thừa; ghi thêm khóa nào tỉnh quy định khác bộ gốc rồi chạy: python -m generator validate",
+              file=sys.stderr)
+        return 0
     values = {key: getattr(args, key) for key in _PROMPTS}
     missing = [key for key, value in values.items() if not value]
     if missing and not sys.stdin.isatty():
@@ -221,7 +232,7 @@ def import_procedures(args) -> int:
         print("Hãy sửa catalogue.yml trước khi nhập danh mục.", file=sys.stderr)
         return 1
     try:
-        report = import_file(args.file, result.catalogue, dry_run=args.dry_run, sheet=args.sheet)
+        report = import_file(args.file, result.catalogue, dry_run=args.dry_run, sheet=args.sheet, base=result.base)
     except ImportFailure as exc:
         print(f"Chưa nhập được: {exc}", file=sys.stderr)
         return 1

@@ -120,13 +120,13 @@ class Agency(RegistryEntry):
                                  "và của mọi thủ tục cơ quan giải quyết",
                                  examples=["Bộ phận một cửa của Ủy ban nhân dân xã, phường nơi cư trú"])
     phone: Text | None = Field(None, description="Số điện thoại liên hệ; trên điện thoại, người dân bấm vào là gọi",
-                               examples=["0215 3825 000"])
+                               examples=["0000 000 000 (ví dụ)"])
     email: Text | None = Field(None, description="Địa chỉ thư điện tử của cơ quan",
-                               examples=["ubnd@dienbien.gov.vn"])
+                               examples=["vi-du@example.com"])
     hours: Text | None = Field(None, description="Thời gian tiếp nhận hồ sơ trong tuần",
-                               examples=["Sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu"])
+                               examples=["(ví dụ) Sáng … giờ đến … giờ, chiều … giờ đến … giờ, thứ Hai đến thứ Sáu"])
     website: Url | None = Field(None, description="Trang thông tin điện tử của cơ quan",
-                                examples=["https://dienbien.gov.vn"])
+                                examples=["https://example.com"])
 
 
 class StatusLookup(_Strict):
@@ -144,6 +144,16 @@ class StatusLookup(_Strict):
 class CatalogueInfo(_Strict):
     title: Text = Field(description="Tên bộ thủ tục, dùng làm tên trang web",
                         examples=["Bộ thủ tục hành chính tỉnh Điện Biên"])
+    base: Text | None = Field(
+        None, description="Bộ thủ tục gốc (thường là bộ thủ tục quốc gia, dùng chung cho mọi tỉnh): đường dẫn tới "
+        "thư mục có catalogue.yml của bộ gốc, tính từ thư mục chứa tệp này. Danh mục tiers, fields, agencies "
+        "của tỉnh được thêm vào danh mục của bộ gốc (mục cùng id thì mục của tỉnh thay mục của bộ gốc); "
+        "tệp thủ tục có inherit: true lấy nội dung từ bộ gốc",
+        examples=["../quoc-gia"])
+    source_name: Text | None = Field(
+        None, description="Tên nguồn nội dung, hiện trên trang của mỗi thủ tục mà bộ khác kế thừa từ bộ này "
+        "(“Nội dung theo …”); bỏ trống thì dùng title",
+        examples=["Cơ sở dữ liệu quốc gia về thủ tục hành chính"])
     province: Text | None = Field(None, description="Địa phương ban hành bộ thủ tục, viết như sau chữ “của”",
                                   examples=["tỉnh Điện Biên"])
     portal_url: Url | None = Field(None, description="Cổng dịch vụ công của tỉnh, nơi người dân nộp hồ sơ trực tuyến",
@@ -158,14 +168,15 @@ class CatalogueInfo(_Strict):
         None, description="Số ngày tối đa kể từ ngày kiểm tra (updated) của một thủ tục; quá hạn thì "
         "công cụ kiểm tra cảnh báo để rà soát lại", examples=[365])
     tiers: list[RegistryEntry] = Field(
-        min_length=1, description="Danh mục cấp thực hiện: mỗi cấp chính quyền giải quyết thủ tục một mục",
+        [], description="Danh mục cấp thực hiện: mỗi cấp chính quyền giải quyết thủ tục một mục; "
+        "bắt buộc, trừ khi bộ gốc (base) đã có",
         examples=[[{"id": "tinh", "name": "Cấp tỉnh"}, example_of(RegistryEntry)]])
     fields: list[RegistryEntry] = Field(
-        min_length=1, description="Danh mục lĩnh vực: mỗi lĩnh vực thủ tục một mục",
+        [], description="Danh mục lĩnh vực: mỗi lĩnh vực thủ tục một mục; bắt buộc, trừ khi bộ gốc (base) đã có",
         examples=[[{"id": "ho-tich", "name": "Hộ tịch"}, {"id": "chung-thuc", "name": "Chứng thực"}]])
     agencies: list[Agency] = Field(
-        min_length=1, description="Danh mục cơ quan thực hiện: mỗi cơ quan tiếp nhận, giải quyết thủ tục một mục; "
-        "địa chỉ, điện thoại, giờ tiếp nhận điền khi biết",
+        [], description="Danh mục cơ quan thực hiện: mỗi cơ quan tiếp nhận, giải quyết thủ tục một mục; "
+        "địa chỉ, điện thoại, giờ tiếp nhận điền khi biết; bắt buộc, trừ khi bộ gốc (base) đã có",
         examples=[[example_of(Agency), {"id": "so-tu-phap", "name": "Sở Tư pháp tỉnh Điện Biên"}]])
 
     @property
@@ -254,9 +265,19 @@ class LegalBasis(_Strict):
     url: Url | None = Field(None, description="Liên kết tới toàn văn văn bản", examples=["https://vanban.chinhphu.vn"])
 
 
+class Announcement(_Strict):
+    number: Text = Field(description="Số, ký hiệu quyết định công bố", examples=["0000/QĐ-UBND"])
+    date: IsoDate | None = Field(None, description="Ngày ban hành quyết định", examples=["2026-11-25"])
+    url: Url | None = Field(None, description="Liên kết tới toàn văn quyết định", examples=["https://example.com"])
+
+
 class Procedure(_Strict):
     code: Code = Field(description="Mã thủ tục trên Cơ sở dữ liệu quốc gia về thủ tục hành chính; "
                        "cũng là địa chỉ trang của thủ tục", examples=["1.001193"])
+    inherit: bool = Field(False, description="true: lấy mọi khóa tệp này không ghi từ thủ tục cùng mã trong bộ "
+                          "gốc (base của catalogue.yml); khóa nào tệp này ghi thì thay cả khóa đó của bộ gốc "
+                          "(cả danh sách, cả khối), khóa ghi mà để trống thì bỏ giá trị của bộ gốc",
+                          examples=[True])
     name: Text = Field(description="Tên thủ tục như trong quyết định công bố; là tiêu đề trang",
                        examples=["Thủ tục đăng ký khai sinh"])
     agency: Id = Field(description="Cơ quan thực hiện: một mã trong danh mục agencies của catalogue.yml",
@@ -304,6 +325,9 @@ class Procedure(_Strict):
                                             "một số điều và biện pháp thi hành Luật Hộ tịch"}]])
     updated: IsoDate | None = Field(None, description="Ngày cán bộ kiểm tra nội dung thủ tục lần gần nhất; trang "
                                     "thủ tục ghi “Nội dung được kiểm tra lần cuối ngày …”", examples=["2026-11-25"])
+    announcement: Announcement | None = Field(
+        None, description="Quyết định của tỉnh công bố thủ tục này; trang thủ tục ghi “Công bố tại …”",
+        examples=[example_of(Announcement)])
 
 
 class Synonyms(RootModel[dict[Text, list[Text]]]):
@@ -321,14 +345,35 @@ class Synonyms(RootModel[dict[Text, list[Text]]]):
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where an inherited procedure's content comes from: the base, less what the province set."""
+
+    base_name: str  # the base's source_name or title, as the page names it
+    base_source: Path  # the base procedure's file
+    local_keys: frozenset[str]  # top-level keys the province's file sets (code and inherit excepted)
+
+
+@dataclass(frozen=True)
 class Entry:
     """A valid procedure together with the file it came from."""
 
     procedure: Procedure
     source: Path
+    provenance: Provenance | None = None  # None: a full procedure file, no base involved
+
+    @property
+    def forms_owner(self) -> Path:
+        """The file its forms' paths are relative to: the base's when the forms are inherited."""
+        if self.provenance is not None and "forms" not in self.provenance.local_keys:
+            return self.provenance.base_source
+        return self.source
 
     def form_path(self, form: Form) -> Path | None:
-        return (self.source.parent / form.file).resolve() if form.file else None
+        return (self.forms_owner.parent / form.file).resolve() if form.file else None
+
+    def set_locally(self, key: str) -> bool:
+        """Whether the province set ``key`` on top of its base (for the “Tỉnh quy định” mark)."""
+        return self.provenance is not None and key in self.provenance.local_keys
 
 
 @dataclass

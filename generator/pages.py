@@ -252,7 +252,7 @@ class _Builder:
             forms += [(entry, d) for d in downloads]
             self.links.pages[p.code] = self.urls.url(path)
             self.links.forms[p.code] = {d["form"].id: d["asset"] for d in downloads if d.get("first")}
-            self.render("procedure.md.j2", path, p.name, (p, entry.source, _sizes(downloads)),
+            self.render("procedure.md.j2", path, p.name, (p, entry.source, entry.provenance, _sizes(downloads)),
                         p=p, entry=entry, level=LEVELS[p.level],
                         json_ld=self._json_ld,
                         agency=self.catalogue.agencies[p.agency], field=self.catalogue.fields[p.field],

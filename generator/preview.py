@@ -71,6 +71,7 @@ class Preview:
         self.state = State()
         self.changed = threading.Condition()
         self._dirty: set[str] = set()
+        self.layers: list[Path] = [catalogue]  # the catalogue and its bases, once loaded
         self._wake = threading.Event()
 
     # --- building ------------------------------------------------------------------
@@ -80,6 +81,7 @@ class Preview:
         result = self._load()
         if result.catalogue is None:
             return False
+        self.layers = result.layers
         self.engine.build(generate(result.catalogue, self.templates, True, self.memo))
         return True
 
@@ -149,6 +151,9 @@ class Preview:
 
         observer = Observer()
         observer.schedule(Handler("catalogue"), str(catalogue), recursive=True)
+        for layer in self.layers[1:]:  # a base outside the catalogue: its edits reach adopted pages too
+            if not layer.is_relative_to(catalogue.absolute()):
+                observer.schedule(Handler("catalogue"), str(layer), recursive=True)
         for path in whole:
             if path.exists():
                 observer.schedule(Handler("whole"), str(path), recursive=True)

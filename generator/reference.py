@@ -185,12 +185,22 @@ def _keys(cls: type[BaseModel], example: dict | None, prefix: str, depth: int,
     return keys
 
 
+# Keys the complete example files leave out: they turn a file into a layer on a base
+# catalogue, which the page's section on bases shows on its own.
+LAYER_KEYS = ("inherit", "base", "source_name")
+
+
+def complete_example(cls: type[BaseModel]) -> dict[str, Any]:
+    """The complete example file of the page: every key's example but the layer keys."""
+    return {k: v for k, v in example_of(cls).items() if k not in LAYER_KEYS}
+
+
 def _file(cls: type[BaseModel], slug: str, cross_rules: dict[str, list[str]]) -> FileFormat:
     keys = _keys(cls, None, "", 0, cross_rules)
     stale = set(cross_rules) - {k.path for k in keys}
     if stale:
         raise ValueError(f"rules for keys the format does not have: {sorted(stale)}")
-    example = example_of(cls)
+    example = complete_example(cls)
     return FileFormat(slug, keys, example, to_yaml(example))
 
 

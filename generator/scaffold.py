@@ -66,3 +66,43 @@ def new_procedure(catalogue: Catalogue, *, code: str, name: str, agency: str, fi
     with open(target, "x", encoding="utf-8") as out:  # "x": fail rather than overwrite
         out.write(text)
     return target
+
+
+def adopt(catalogue: Catalogue, base, code: str, overrides: dict | None = None) -> Path:
+    """The two-line adoption of a base procedure: ``code`` and ``inherit: true``, then
+    ``overrides`` (JSON values, which YAML reads back exactly), e.g. from an import.
+
+    ``base``: the ``LoadResult`` of the catalogue's base. The file goes where a full file
+    would, in the folder of the procedure's field, and never overwrites one.
+    """
+    from generator.layers import BaseProcedure, source_name
+
+    if base is None or base.catalogue is None:
+        raise ScaffoldError("catalogue.yml chưa khai báo bộ gốc (base) dùng được, nên chưa kế thừa được thủ tục nào")
+    lent = base.inheritable.get(code)
+    if lent is None:
+        close = difflib.get_close_matches(code, list(base.inheritable), n=1, cutoff=0.8)
+        hint = f"; có phải là “{close[0]}”?" if close else ""
+        raise ScaffoldError(f"bộ gốc không có thủ tục mã “{code}”{hint}")
+    if not isinstance(lent, BaseProcedure):
+        raise ScaffoldError(f"thủ tục “{code}” của bộ gốc có lỗi ({lent}); hãy chạy validate để xem")
+    existing = {e.procedure.code: e.source for e in catalogue.entries}
+    if code in existing:
+        raise ScaffoldError(f"mã “{code}” đã có trong {existing[code]}")
+    procedure = lent.entry.procedure
+    target = catalogue.directory / procedure.field / f"{code}.yml"
+    if target.exists():
+        raise ScaffoldError(f"tệp {target} đã có; không ghi đè")
+    schema = os.path.relpath(catalogue.directory / SCHEMA_DIR / "procedure.schema.json", target.parent)
+    text = (f"# yaml-language-server: $schema={Path(schema).as_posix()}\n"
+            f"# {procedure.name}\n"
+            f"# Nội dung theo {source_name(base.catalogue.info)}. Khóa nào ghi thêm dưới đây (agency, channels…)\n"
+            "# thì thay cả khóa đó của bộ gốc; xem trang soan-thao/ của trang web, mục “Kế thừa từ bộ gốc”.\n"
+            f"code: {json.dumps(code)}\ninherit: true\n"
+            + "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in (overrides or {}).items()))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not (catalogue.directory / SCHEMA_DIR / "procedure.schema.json").exists():
+        schemas.write(catalogue.directory, catalogue.info)
+    with open(target, "x", encoding="utf-8") as out:
+        out.write(text)
+    return target

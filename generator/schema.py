@@ -49,12 +49,18 @@ def procedure_schema(info: CatalogueInfo | None) -> dict:
         props["agency"].update(_ids(info.agencies))
         props["field"].update(_ids(info.fields))
         props["tiers"]["items"].update(_ids(info.tiers))
-    # The rules across keys the schema can say too (checks.py reports them with the line).
-    schema["if"] = {"properties": {"level": {"minimum": 3}}, "required": ["level"]}
-    schema["then"] = {"required": ["online_url"]}
     _form_rules(schema["$defs"])
     schema["$schema"] = DIALECT
-    return _allow_null_when_optional(schema)
+    schema = _allow_null_when_optional(schema)
+    # The rules across keys the schema can say too (checks.py reports them with the line).
+    # A file with inherit: true needs only its code: the base holds the rest, and the
+    # rules across keys apply to the merged procedure, which only the validator sees.
+    schema["if"] = {"properties": {"inherit": {"const": True}}, "required": ["inherit"]}
+    schema["then"] = {"required": ["code"]}
+    schema["else"] = {"required": schema.pop("required"),
+                      "if": {"properties": {"level": {"minimum": 3}}, "required": ["level"]},
+                      "then": {"required": ["online_url"]}}
+    return schema
 
 
 def _present(*keys: str) -> dict:
@@ -79,7 +85,13 @@ def _form_rules(defs: dict) -> None:
 
 
 def catalogue_schema() -> dict:
-    return _allow_null_when_optional({"$schema": DIALECT, **CatalogueInfo.model_json_schema()})
+    schema = _allow_null_when_optional({"$schema": DIALECT, **CatalogueInfo.model_json_schema()})
+    # Without a base, the three registries are required and not empty (checks.check_registries).
+    registries = ("tiers", "fields", "agencies")
+    schema["if"] = {"not": {"required": ["base"], "properties": {"base": {"type": "string"}}}}
+    schema["then"] = {"required": list(registries),
+                      "properties": {key: {"type": "array", "minItems": 1} for key in registries}}
+    return schema
 
 
 def synonyms_schema() -> dict:

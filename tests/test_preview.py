@@ -138,3 +138,20 @@ def test_memo_costs_little_on_the_national_catalogue(national: Path, tmp_path: P
     assert len(rendered) <= 6, rendered
     assert any(p.title.startswith("Đã sửa ") for p in after.pages if p.path in rendered)
     print(f"national: {len(rendered)} pages regenerated in {time.monotonic() - started:.2f} s")
+
+
+def test_a_save_in_the_base_reaches_the_adopted_pages_and_only_them(tmp_path: Path) -> None:
+    """A base outside the province's folder is part of what the preview watches and reloads."""
+    shutil.copytree(ROOT / "tests" / "fixtures" / "layered", tmp_path / "layered")
+    province, national = tmp_path / "layered" / "province", tmp_path / "layered" / "national"
+    memo = Memo()
+    before = {p.path: p.markdown for p in _generate(province, memo).pages}
+    assert load_catalogue_cached(province).layers == [province, national]
+    _edit(national / KHAI_SINH, "  - Nhận Giấy khai sinh.", "  - Nhận Giấy khai sinh và bản sao.")
+    _edit(national / "ho-tich" / "1.000894.yml", "fee: Miễn lệ phí", "fee: 8.000 đồng")  # overridden
+    after = {p.path: p.markdown for p in _generate(province, memo).pages}
+    fresh = {p.path: p.markdown for p in generate(load_catalogue(province).catalogue, TEMPLATES).pages}
+    assert after == fresh
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert changed == {"thu-tuc/1.001193/index.md"}
+    assert "Nhận Giấy khai sinh và bản sao." in after["thu-tuc/1.001193/index.md"]

@@ -19,8 +19,9 @@ from pathlib import Path
 from generator.changes.differences import _catalogue, _procedure, _ref
 from generator.changes.markdown_report import as_markdown, md
 from generator.changes.report import Change, FileProblem, ProcedureChanges, ProcedureRef, Report
-from generator.changes.revision import ChangesError, _commit, _extract, _repository
-from generator.changes.side import _read_side, _Side
+from generator.changes.phrases import _base_unknown, _review
+from generator.changes.revision import ChangesError, _commit, _extract, _repository, base_at
+from generator.changes.side import _read_side, _Side, base_directory, read_info
 from generator.changes.text_report import as_text
 from generator.diagnostics import Severity
 from generator.loader import display_path, load_catalogue_cached
@@ -42,14 +43,27 @@ def compare(catalogue: Path, rev: str = "HEAD") -> Report:
         return display_path(directory / rel, root)
 
     with tempfile.TemporaryDirectory(prefix="tthc-changes-") as temporary:
-        blobs = _extract(top, commit, prefix, Path(temporary))
-        old, new = _read_side(Path(temporary), blobs or {}), _read_side(directory)
+        blobs = _extract(top, commit, prefix, Path(temporary) / "catalogue")
+        new = _read_side(directory, base=_base_now(directory))
         report = Report(rev=rev, missing_at_rev=blobs is None)
+        old_base = None
+        at_rev = base_directory(directory, read_info(Path(temporary) / "catalogue")[0])
+        if at_rev is not None:
+            try:
+                base_blobs = base_at(top, commit, at_rev, Path(temporary) / "base")
+                old_base = _read_side(Path(temporary) / "base", base_blobs or {})
+            except ChangesError as exc:
+                report.base_note = _base_unknown(str(exc))
+                old_base = new.base
+        old = _read_side(Path(temporary) / "catalogue", blobs or {}, base=old_base)
         problems = _problems(directory, new, old, shown)
         for code in sorted(old.files.keys() | new.files.keys()):
             before, after = old.files.get(code), new.files.get(code)
             if before and after:
                 changes = _procedure(before, after, old, new)
+                review = _overrides_to_review(before, after)
+                if review:
+                    changes.insert(0, Change("xem lại phần tỉnh ghi đè", note=_review(review)))
                 if changes:
                     report.changed.append(ProcedureChanges(_ref(after), changes))
                 if before.rel != after.rel:
@@ -68,6 +82,20 @@ def compare(catalogue: Path, rev: str = "HEAD") -> Report:
             report.catalogue = _catalogue(old, new)
     report.problems = [problems[key] for key in sorted(problems)]
     return report
+
+
+def _base_now(directory: Path) -> _Side | None:
+    """The base on disk, as the working tree's catalogue.yml names it."""
+    base = base_directory(directory, read_info(directory)[0])
+    return _read_side(base) if base is not None and base.is_dir() else None
+
+
+def _overrides_to_review(before, after) -> list[str]:
+    """Keys the province overrides in both versions and the base changed in between."""
+    if before.base is None or after.base is None:
+        return []
+    return [k for k in sorted(after.local_keys & before.local_keys)
+            if before.base.data.get(k) != after.base.data.get(k)]
 
 
 def _problems(directory: Path, new: _Side, old: _Side, shown) -> dict[tuple[bool, str], FileProblem]:

@@ -76,6 +76,8 @@ def as_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
     lines = ["### Thay đổi đối với người dân", "", _no_changes(rev) if report.empty else _summary(report, rev)]
     if report.missing_at_rev:
         lines += ["", _missing(rev)]
+    if report.base_note:
+        lines += ["", md(report.base_note)]
     for title, refs in (("Thủ tục mới", report.added), ("Thủ tục bị bỏ", report.removed)):
         if refs:
             items = [f"- **{md(r.code)}** {md(r.name)}" for r in refs]

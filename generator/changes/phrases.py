@@ -39,3 +39,22 @@ def _hidden(problem: FileProblem) -> str:
 def _problem_heading(at_revision: bool, rev: str) -> str:
     return (f"Tệp không đọc được ở {rev} (so sánh có thể thiếu):" if at_revision else
             f"Tệp có lỗi (chạy {VALIDATE} để xem chi tiết):")
+
+
+# What each key of a procedure is called in the reports: for the review-your-override notes.
+KEY_LABELS = {"name": "tên", "agency": "cơ quan thực hiện", "tiers": "cấp thực hiện", "field": "lĩnh vực",
+              "level": "mức độ", "online_url": "địa chỉ nộp trực tuyến", "summary": "mô tả",
+              "subjects": "đối tượng thực hiện", "steps": "các bước", "channels": "cách nộp, thời hạn, phí",
+              "documents": "thành phần hồ sơ", "forms": "mẫu đơn, tờ khai", "conditions": "điều kiện",
+              "results": "kết quả", "legal_basis": "căn cứ pháp lý", "updated": "ngày kiểm tra",
+              "announcement": "quyết định công bố"}
+
+
+def _review(keys: list[str]) -> str:
+    named = ", ".join(f"{KEY_LABELS.get(k, k)} ({k})" for k in keys)
+    return (f"bộ gốc đã sửa {named}, mà tỉnh đang ghi đè nên người dân chưa thấy bản sửa của bộ gốc; "
+            "hãy xem lại phần tỉnh ghi trong tệp")
+
+
+def _base_unknown(reason: str) -> str:
+    return f"Không đọc được bộ gốc ở phiên bản cũ ({reason}): thay đổi của bộ gốc không được tính."

@@ -58,6 +58,7 @@ class Report:
     problems: list[FileProblem] = field(default_factory=list)
     moved: list[tuple[str, str]] = field(default_factory=list)
     missing_at_rev: bool = False
+    base_note: str | None = None  # why the base's own changes could not be counted
 
     @property
     def empty(self) -> bool:

@@ -114,3 +114,25 @@ def _extract(top: Path, commit: str, prefix: str, target: Path) -> dict[str, tup
             errors.seek(0)
             raise _git_failure(subprocess.CompletedProcess([], process.returncode, b"", errors.read()))
     return blobs
+
+
+def base_at(top: Path, commit: str, base: Path, target: Path) -> dict[str, tuple[str, int]] | None:
+    """The base catalogue as ``commit`` had it, written into ``target`` like ``_extract``.
+
+    A base inside the repository is read at the same commit; a base that is a git
+    submodule at the commit it was pinned to, from the submodule's own repository.
+    Raises ``ChangesError`` when git cannot say (a base outside the repository, a
+    submodule commit not fetched).
+    """
+    try:
+        rel = base.relative_to(top).as_posix()
+    except ValueError:
+        raise ChangesError("bộ gốc nằm ngoài kho git của bộ thủ tục") from None
+    listing = _git(["--literal-pathspecs", "ls-tree", "-z", commit, "--", rel], top)
+    meta = listing.stdout.split(b"\0")[0].partition(b"\t")[0].split() if listing.returncode == 0 else []
+    if len(meta) == 3 and meta[1] == b"commit":  # a submodule: its pinned commit, in its own repository
+        pinned = meta[2].decode()
+        if _git(["cat-file", "-e", f"{pinned}^{{commit}}"], base).returncode != 0:
+            raise ChangesError(f"chưa có commit {pinned[:12]} của submodule; hãy chạy git submodule update --init")
+        return _extract(base, pinned, "", target)
+    return _extract(top, commit, rel + "/", target)

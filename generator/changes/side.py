@@ -13,6 +13,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import layers
 from generator.changes.values import _registry, _text
 from generator.loader import CATALOGUE_FILE, procedure_files
 from generator.text import file_size
@@ -22,9 +23,12 @@ from generator.yamlsource import read_yaml
 @dataclass
 class _File:
     code: str
-    data: dict
+    data: dict  # for a file that inherits: merged with its base procedure, as the page shows it
     path: Path
     rel: str  # relative to the catalogue directory, the same on both sides
+    base: _File | None = None  # the base procedure a file with inherit: true was merged with
+    base_side: _Side | None = None
+    local_keys: frozenset[str] = frozenset()  # what an inheriting file sets on top of its base
 
 
 @dataclass
@@ -34,11 +38,14 @@ class _Side:
     files: dict[str, _File] = field(default_factory=dict)  # by code
     unreadable: dict[str, str] = field(default_factory=dict)  # rel → why
     blobs: dict[str, tuple[str, int]] | None = None  # at a revision: other files by path, as (sha256, size)
+    base: _Side | None = None  # the base catalogue on the same side, when catalogue.yml names one
     _registries: dict[str, dict] = field(default_factory=dict)
 
     def registry(self, key: str) -> dict[str, dict]:
+        """The entries pages show: the base's, replaced or added to by this catalogue's own."""
         if key not in self._registries:
-            self._registries[key] = _registry(self.info, key)
+            own = _registry(self.info, key)
+            self._registries[key] = {**self.base.registry(key), **own} if self.base else own
         return self._registries[key]
 
     def form_file(self, owner: _File, form: dict) -> tuple[str, str] | None:
@@ -46,6 +53,8 @@ class _Side:
 
         A path leaving the catalogue is ignored here as the validator refuses it.
         """
+        if owner.base is not None and "forms" not in owner.local_keys:  # inherited forms live in the base
+            return owner.base_side.form_file(owner.base, form)
         file = _text(form.get("file"))
         if not file or os.path.isabs(file):
             return None
@@ -68,15 +77,29 @@ class _Side:
         return digest, f"{extension}, {file_size(size)}"
 
 
-def _read_side(directory: Path, blobs: dict[str, tuple[str, int]] | None = None) -> _Side:
-    side = _Side(directory, blobs=blobs)
+def read_info(directory: Path) -> tuple[dict | None, str | None]:
+    """catalogue.yml as raw data, or why it cannot be read (None, None when there is none)."""
     info_path = directory / CATALOGUE_FILE
-    if info_path.is_file():
-        doc, problems = read_yaml(info_path, CATALOGUE_FILE)
-        if doc is not None and isinstance(doc.data, dict):
-            side.info = doc.data
-        else:
-            side.unreadable[CATALOGUE_FILE] = problems[0].message if problems else "tệp không phải khối khóa: giá trị"
+    if not info_path.is_file():
+        return None, None
+    doc, problems = read_yaml(info_path, CATALOGUE_FILE)
+    if doc is not None and isinstance(doc.data, dict):
+        return doc.data, None
+    return None, problems[0].message if problems else "tệp không phải khối khóa: giá trị"
+
+
+def base_directory(directory: Path, info: dict | None) -> Path | None:
+    """The directory ``base:`` names in a catalogue.yml read as raw data, if any."""
+    named = _text((info or {}).get("base")) if isinstance(info, dict) else None
+    return (directory / named).resolve() if named else None
+
+
+def _read_side(directory: Path, blobs: dict[str, tuple[str, int]] | None = None, base: _Side | None = None) -> _Side:
+    """``base``: the base catalogue as it was on the same side; files with inherit: true are merged with it."""
+    side = _Side(directory, blobs=blobs, base=base)
+    side.info, problem = read_info(directory)
+    if problem:
+        side.unreadable[CATALOGUE_FILE] = problem
     for path in procedure_files(directory):
         rel = path.relative_to(directory).as_posix()
         doc, problems = read_yaml(path, rel)
@@ -91,5 +114,16 @@ def _read_side(directory: Path, blobs: dict[str, tuple[str, int]] | None = None)
         elif code in side.files:
             side.unreadable[rel] = f"mã thủ tục “{code}” đã dùng trong {side.files[code].rel}"
         else:
-            side.files[code] = _File(code, doc.data, path, rel)
+            side.files[code] = _inherit(_File(code, doc.data, path, rel), base)
     return side
+
+
+def _inherit(file: _File, base: _Side | None) -> _File:
+    """A file with inherit: true as its page shows it: the base procedure, whole keys replaced."""
+    lent = base.files.get(file.code) if base is not None and layers.inherits(file.data) else None
+    if lent is None:
+        return file
+    data = {k: v for k, v in lent.data.items() if k not in layers.OWN_KEYS}
+    data.update(file.data)
+    return _File(file.code, data, file.path, file.rel, base=lent, base_side=base,
+                 local_keys=frozenset(file.data) - layers.OWN_KEYS)

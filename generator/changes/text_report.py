@@ -24,6 +24,8 @@ def as_text(report: Report) -> str:
     lines = [_no_changes(report.rev) if report.empty else _summary(report, report.rev)]
     if report.missing_at_rev:
         lines.append(_missing(report.rev))
+    if report.base_note:
+        lines.append(report.base_note)
     for title, refs, sign in (("Thủ tục mới:", report.added, "+"), ("Thủ tục bị bỏ:", report.removed, "-")):
         if refs:
             lines += ["", title] + [f"  {sign} {r.code} {r.name}" for r in refs]

@@ -31,6 +31,8 @@ procedure                          ``cpsv:PublicService`` (``@id`` = its page)
 ``results[]``                      ``cpsv:produces`` → ``cv:Output`` (``dct:title``)
 ``online_url``                     ``foaf:page`` of the online channel
 ``updated``                        ``dct:modified`` (``xsd:date``)
+inherited from a base catalogue    ``dct:source`` = the base's name; ``dct:description``
+                                   of the source names the keys the province set
 =================================  =====================================================
 
 Tiers are not mapped: they are levels of government, not the places ``dct:spatial``
@@ -43,7 +45,7 @@ channel's ``dct:description`` rather than a made-up number.
 
 from __future__ import annotations
 
-from generator.model import CHANNEL_NAMES, Agency, Catalogue, Procedure
+from generator.model import CHANNEL_NAMES, Agency, Catalogue, Entry
 
 PATH = "du-lieu/procedures.jsonld"
 CONTEXT = {
@@ -87,8 +89,8 @@ class Graph:
             node["locn:address"] = {"@type": "locn:Address", "locn:fullAddress": agency.address}
         return node
 
-    def service(self, procedure: Procedure, page_url: str) -> dict:
-        p = procedure
+    def service(self, entry: Entry, page_url: str) -> dict:
+        p = entry.procedure
         iri = self.base + page_url
         field = self.catalogue.fields[p.field]
         node = {
@@ -127,6 +129,10 @@ class Graph:
             node["cpsv:produces"] = [{"@type": "cv:Output", "dct:title": r} for r in p.results]
         if p.updated:
             node["dct:modified"] = {"@value": p.updated, "@type": "http://www.w3.org/2001/XMLSchema#date"}
+        if entry.provenance:
+            local = ", ".join(sorted(entry.provenance.local_keys)) or "không có"
+            node["dct:source"] = {"dct:title": entry.provenance.base_name,
+                                  "dct:description": f"Tỉnh quy định thay bộ gốc: {local}"}
         return node
 
     @staticmethod

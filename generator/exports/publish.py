@@ -52,16 +52,17 @@ class Memo:
 def build(catalogue: Catalogue, links: Links, statistics: dict, memo: Memo | None = None) -> dict[str, str]:
     """``statistics``: ``generator.statistics.figures`` of the catalogue, as the statistics page shows them."""
     memo = memo or Memo()
-    procedures = sorted((e.procedure for e in catalogue.entries), key=lambda p: p.code)
+    entries = sorted(catalogue.entries, key=lambda e: e.procedure.code)
+    procedures = [e.procedure for e in entries]
     graph = cpsv.Graph(catalogue, cpsv.base(catalogue))
     parts = []
-    for p in procedures:
+    for entry, p in zip(entries, procedures):
         url, forms = links.pages[p.code], links.forms.get(p.code, {})
-        key = (p, catalogue.info, url, forms)
+        key = (p, entry.provenance, catalogue.info, url, forms)
         cached = memo.parts.get(p.code)
         if cached is None or cached[0] != key:
-            cached = (key, _Parts(dumps(records.record(p, url, forms)), table.row(p, catalogue, url),
-                                  dumps(graph.service(p, url))))
+            cached = (key, _Parts(dumps(records.record(entry, url, forms)), table.row(p, catalogue, url),
+                                  dumps(graph.service(entry, url))))
             memo.parts[p.code] = cached
         parts.append(cached[1])
     for code in memo.parts.keys() - {p.code for p in procedures}:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.model import CatalogueInfo, Form, Procedure
+from generator.model import CatalogueInfo, Entry, Form, Procedure
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -23,9 +23,21 @@ class PublishedForm(Form):
                             "tệp để tải", examples=["thu-tuc/1.001193/to-khai-dang-ky-khai-sinh.docx"])
 
 
+class PublishedProvenance(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    base: str = Field(description="Bộ thủ tục gốc mà nội dung thủ tục lấy từ đó",
+                      examples=["Cơ sở dữ liệu quốc gia về thủ tục hành chính"])
+    local_keys: list[str] = Field(description="Các khóa tỉnh tự quy định thay cho bộ gốc; mọi khóa khác theo bộ gốc",
+                                  examples=[["agency", "channels"]])
+
+
 class PublishedProcedure(Procedure):
     forms: list[PublishedForm] = Field([], description="Mẫu đơn, tờ khai của thủ tục, kèm địa chỉ tải về")
     url: str = Field(description="Địa chỉ trang của thủ tục, tính từ gốc trang web", examples=["thu-tuc/1.001193/"])
+    provenance: PublishedProvenance | None = Field(
+        None, description="Nguồn nội dung khi tỉnh kế thừa thủ tục từ bộ gốc (inherit: true); null khi tỉnh "
+        "viết đủ thủ tục")
 
 
 class PublishedCatalogue(BaseModel):
@@ -47,10 +59,13 @@ def schema() -> dict:
     return {"$schema": DIALECT, **PublishedCatalogue.model_json_schema()}
 
 
-def record(procedure: Procedure, page_url: str, form_urls: dict[str, str]) -> dict:
-    """Every key of the procedure, absent ones as null, plus the site's addresses."""
-    out = procedure.model_dump(mode="json")
+def record(entry: Entry, page_url: str, form_urls: dict[str, str]) -> dict:
+    """Every key of the procedure, absent ones as null, plus the site's addresses and,
+    for an inherited procedure, which values the province set on top of its base."""
+    out = entry.procedure.model_dump(mode="json")
     out["url"] = page_url
     for form in out["forms"]:
         form["url"] = form_urls.get(form["id"])
+    source = entry.provenance
+    out["provenance"] = {"base": source.base_name, "local_keys": sorted(source.local_keys)} if source else None
     return out

@@ -32,6 +32,9 @@ lenient about layout and strict about anything that would put wrong data in a fi
   one, and listed in the report to check. Other names become new entries, appended
   textually at the end of their list so the file's comments and layout survive; the
   result is validated before it replaces catalogue.yml.
+* With a base catalogue (``base:`` in catalogue.yml), a row whose code the base has
+  becomes a two-line ``inherit: true`` file; its agency, level and tiers are written
+  as overrides only where they differ from the base's.
 * Nothing is overwritten: a code already in any procedure file (valid or not), a code
   repeated in the sheet, or an existing target file skips the row, with the reason.
 """
@@ -47,11 +50,11 @@ from generator.importer.catalogue_edit import _replace, edit_catalogue
 from generator.importer.failure import ImportFailure
 from generator.importer.header import HEADER_SEARCH_ROWS, Layout, find_layout
 from generator.importer.report import ImportReport
-from generator.importer.rows import _Importer, _Planned
+from generator.importer.rows import _Adoption, _Importer, _Planned
 from generator.importer.spreadsheet import Sheet, read_sheets
-from generator.loader import CATALOGUE_FILE
+from generator.loader import CATALOGUE_FILE, with_base_registries
 from generator.model import Catalogue
-from generator.scaffold import ScaffoldError, new_procedure
+from generator.scaffold import ScaffoldError, adopt, new_procedure
 
 __all__ = ["ImportFailure", "ImportReport", "import_file"]
 
@@ -68,17 +71,26 @@ def _choose(sheets: list[Sheet], path: Path) -> tuple[Sheet, Layout]:
 
 
 def import_file(source: Path, catalogue: Catalogue, *, dry_run: bool = False, sheet: str | None = None,
-                root: Path | None = None, today: date | None = None) -> ImportReport:
-    """Read ``source``, add registry entries and stubs; ``root`` is where reported paths start."""
+                root: Path | None = None, today: date | None = None, base=None) -> ImportReport:
+    """Read ``source``, add registry entries and stubs; ``root`` is where reported paths start.
+
+    ``base``: the ``LoadResult`` of the catalogue's base. A row whose code the base has
+    becomes an ``inherit: true`` file, so importing a province's list publishes the
+    base's full text at once; only codes the base lacks become stubs to write.
+    """
     root = Path(root or Path.cwd()).absolute()
     table, layout = _choose(read_sheets(source, sheet), source)
-    importer = _Importer(catalogue, layout, root)
+    importer = _Importer(catalogue, layout, root, base.inheritable if base is not None else None)
     report = ImportReport(source, table.name, table.rows[layout.header_rows[0]][0],
                           [c for c in layout.ignored if not re.fullmatch(r"\(?\d+\)?", c)], dry_run)
     planned: list[_Planned] = []
+    adopted: list[_Adoption] = []
     for number, cells in table.rows[layout.header_rows[-1] + 1:]:
         result = importer.row(number, cells)
-        if isinstance(result, _Planned):
+        if isinstance(result, _Adoption):
+            adopted.append(result)
+            report.outcomes.append(result.outcome)
+        elif isinstance(result, _Planned):
             planned.append(result)
             report.outcomes.append(result.outcome)
         elif result is not None:
@@ -90,14 +102,22 @@ def import_file(source: Path, catalogue: Catalogue, *, dry_run: bool = False, sh
     info_path = catalogue.directory / CATALOGUE_FILE
     if report.added:
         encoded, info = edit_catalogue(info_path, report.added)
+        if base is not None:
+            info = with_base_registries(info, base.catalogue.info)
         if not dry_run:
             _replace(info_path, encoded)
             catalogue = Catalogue(info=info, directory=catalogue.directory, entries=catalogue.entries,
                                   synonyms=catalogue.synonyms)
             if (catalogue.directory / schemas.SCHEMA_DIR).is_dir():
                 schemas.write(catalogue.directory, info)  # the editors' schema must know the new ids
+    report.inherited = len(adopted)
     if dry_run:
         return report
+    for adoption in adopted:
+        try:
+            adoption.outcome.path = adopt(catalogue, base, adoption.code, adoption.overrides)
+        except (ScaffoldError, OSError) as exc:
+            adoption.outcome.path, adoption.outcome.reason = None, str(exc)
     for plan in planned:
         try:
             plan.outcome.path = new_procedure(

@@ -41,6 +41,12 @@ def edit_catalogue(path: Path, additions: dict[str, list[tuple[str, str]]]) -> t
     for key, items in additions.items():
         if not items:
             continue
+        if not doc.data.get(key):  # a province on a base may have no list of its own yet
+            block = f"{key}:{newline}" + "".join(f"  - id: {_plain(entry_id)}{newline}"
+                                                 f"    name: {json.dumps(name, ensure_ascii=False)}{newline}"
+                                                 for entry_id, name in items)
+            inserts.append((len(lines), block))
+            continue
         last = len(doc.data[key]) - 1
         line, column = doc.values[(key, last)]
         start_line, start_column = doc.values[(key,)]
@@ -70,13 +76,15 @@ def edit_catalogue(path: Path, additions: dict[str, list[tuple[str, str]]]) -> t
     encoded = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
     expected = dict(doc.data)
     for key, items in additions.items():
-        expected[key] = list(doc.data[key]) + [{"id": i, "name": n} for i, n in items]
+        expected[key] = list(doc.data.get(key) or []) + [{"id": i, "name": n} for i, n in items]
     with tempfile.TemporaryDirectory() as scratch:
         check = Path(scratch) / CATALOGUE_FILE
         check.write_bytes(encoded)
         new_doc, new_problems = read_yaml(check, CATALOGUE_FILE)
         try:
-            if new_problems or problems or new_doc.data != expected or check_registries(new_doc.data, new_doc, ""):
+            has_base = "base" in doc.data
+            if new_problems or problems or new_doc.data != expected or \
+                    check_registries(new_doc.data, new_doc, "", has_base=has_base):
                 raise ValueError
             info = CatalogueInfo.model_validate(new_doc.data)
         except Exception:

@@ -29,6 +29,7 @@ class ImportReport:
     by_slug: list[tuple[str, str, str, str]] = field(default_factory=list)  # registry, text, id, name
     numeric_codes: int = 0
     information_levels: int = 0
+    inherited: int = 0  # rows that became inherit: true files
 
     @property
     def created(self) -> list[Outcome]:
@@ -57,7 +58,9 @@ class ImportReport:
         skipped = len(self.outcomes) - len(self.created)
         registry = (f"{'sẽ thêm' if self.dry_run else 'thêm'} {counts} vào catalogue.yml" if counts
                     else "catalogue.yml không đổi")
-        out.append(f"{'Sẽ tạo' if self.dry_run else 'Đã tạo'} {len(self.created)} tệp, bỏ qua {skipped} dòng; "
+        kinds = (f" ({self.inherited} tệp kế thừa bộ gốc, {len(self.created) - self.inherited} tệp khung)"
+                 if self.inherited else "")
+        out.append(f"{'Sẽ tạo' if self.dry_run else 'Đã tạo'} {len(self.created)} tệp{kinds}, bỏ qua {skipped} dòng; "
                    f"{registry}.")
         if self.information_levels:
             out.append(f"Lưu ý: {self.information_levels} thủ tục “cung cấp thông tin trực tuyến” được ghi mức độ 1, "

@@ -67,8 +67,19 @@ class _Planned:
     refs: dict[str, list[tuple[str, str | None]]]  # registry → [(id, name to add or None)]
 
 
+@dataclass
+class _Adoption:
+    """A row whose code the base has: an ``inherit: true`` file with what the row says differently."""
+
+    outcome: Outcome
+    code: str
+    overrides: dict[str, object]  # agency, level, tiers: only where the row differs from the base
+
+
 class _Importer:
-    def __init__(self, catalogue: Catalogue, layout: Layout, root: Path):
+    def __init__(self, catalogue: Catalogue, layout: Layout, root: Path, base: dict | None = None):
+        """``base``: what the catalogue's base lends, by code (``LoadResult.inheritable``), if it has one."""
+        self.base = base
         self.catalogue = catalogue
         self.layout = layout
         self.root = root
@@ -123,7 +134,9 @@ class _Importer:
         self.seen[code] = number
         if code in self.codes:
             return skip(f"mã “{code}” đã có trong {display_path(self.codes[code], self.root)}")
-        notes: list[str] = []
+        if self.base is not None and code in self.base:
+            return self._adopt(number, str(code), cells)
+        notes: list[str] = ["bộ gốc không có mã này: tệp khung để viết đủ thủ tục"] if self.base is not None else []
         level = self._level(cells, notes)
         if isinstance(level, str):
             return skip(level)
@@ -152,6 +165,56 @@ class _Importer:
         if isinstance(code, ExcelNumber):
             self.numeric_codes += 1
         return _Planned(Outcome(number, path=target, notes=notes), str(code), name, level, refs)
+
+    def _adopt(self, number: int, code: str, cells: list[str]) -> _Adoption | Outcome:
+        """The row's local columns (agency, level, tiers) become overrides where they differ from the base."""
+        from generator.layers import BaseProcedure
+
+        lent = self.base[code]
+        if not isinstance(lent, BaseProcedure):
+            return Outcome(number, reason=f"thủ tục “{code}” của bộ gốc có lỗi ({lent}); chạy validate để xem")
+        procedure = lent.entry.procedure
+        target = self.catalogue.directory / procedure.field / f"{code}.yml"
+        if target.exists() or target in self.targets:
+            return Outcome(number, reason=f"tệp {display_path(target, self.root)} đã có; không ghi đè")
+        notes: list[str] = []
+        overrides: dict[str, object] = {}
+        refs: dict[str, list[tuple[str, str | None]]] = {}
+        agencies = _split(_cell(cells, self.layout.columns.get("agency")))
+        if agencies:
+            refs["agencies"] = [self.registries["agencies"].find(agencies[0])]
+            if refs["agencies"][0][0] != procedure.agency:
+                overrides["agency"] = refs["agencies"][0][0]
+        if self._level_given(cells):
+            level = self._level(cells, notes)
+            if isinstance(level, str):
+                return Outcome(number, reason=level)
+            if level != procedure.level:
+                if level >= 3 and not procedure.online_url:
+                    if not self.catalogue.info.portal_url:
+                        return Outcome(number, reason=f"mức độ {level} cần địa chỉ nộp trực tuyến nhưng bộ gốc và "
+                                                      "catalogue.yml đều chưa có; hãy thêm portal_url")
+                    overrides["online_url"] = self.catalogue.info.portal_url
+                    notes.append("online_url lấy theo portal_url, hãy kiểm tra")
+                overrides["level"] = level
+        if self.layout.groups.get("tiers") or _cell(cells, self.layout.columns.get("tiers")) or self.section["tiers"]:
+            refs["tiers"] = self._tiers(cells, notes)
+            tiers = [t for t, _ in refs["tiers"]]
+            if sorted(tiers) != sorted(procedure.tiers):
+                overrides["tiers"] = tiers
+        for key, found in refs.items():
+            for entry_id, new_name in found:
+                if new_name is not None and entry_id not in self.registries[key].ids:
+                    self.registries[key].add(entry_id, new_name)
+        self.targets.add(target)
+        notes.insert(0, "kế thừa từ bộ gốc" + (f"; tỉnh ghi: {', '.join(overrides)}" if overrides else ""))
+        return _Adoption(Outcome(number, path=target, notes=notes), code, overrides)
+
+    def _level_given(self, cells: list[str]) -> bool:
+        group = self.layout.groups.get("level")
+        if group:
+            return any(fold(_cell(cells, column)) not in _NOT_MARKED for column, _ in group)
+        return bool(_cell(cells, self.layout.columns.get("level")))
 
     def _heading(self, text: str) -> bool:
         """Take in a section row; False when it is not one this import understands."""

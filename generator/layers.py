@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from generator.diagnostics import Diagnostic
 from generator.model import Entry, Procedure
@@ -37,6 +38,7 @@ class BaseProcedure:
     doc: YamlDocument
     display: str  # how diagnostics name its file
     entry: Entry
+    forms_root: Path  # the catalogue its forms' files must stay in
 
 
 @dataclass

@@ -34,6 +34,7 @@ class LoadResult:
     # By code, what a province file may inherit: a valid procedure, or where the invalid one is.
     inheritable: dict[str, BaseProcedure | str] = field(default_factory=dict)
     base: LoadResult | None = None  # what ``base:`` in catalogue.yml names, when it could be loaded
+    other_files: int = 0  # digest of the names of the other files (forms) in this catalogue and its bases
 
     @property
     def ok(self) -> bool:
@@ -43,23 +44,32 @@ class LoadResult:
 
 def display_path(path: Path, root: Path) -> str:
     """How a file is named in diagnostics: relative to ``root`` when below it."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    text, prefix = path.as_posix(), root.as_posix().rstrip("/") + "/"
+    return text[len(prefix):] if text.startswith(prefix) else text
 
 
 def procedure_files(directory: Path) -> list[Path]:
     """Every procedure file below ``directory``, in a stable order; hidden folders skipped."""
-    found = []
-    for root, dirs, files in os.walk(directory):
+    return _walk(directory)[0]
+
+
+def _walk(directory: Path) -> tuple[list[Path], int]:
+    """The procedure files, and a digest of the names of every other file (forms): what the
+    checks of a form's ``file`` depend on besides the procedure file itself.
+
+    Plain strings while walking: the preview lists thousands of files (twice, with a base) per save.
+    """
+    found, others = [], []
+    top = os.fspath(directory)
+    for root, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        skip = (CATALOGUE_FILE, SYNONYMS_FILE) if root == top else ()
         for name in sorted(files):
-            path = Path(root) / name
-            if name.endswith(".yml") and not name.startswith(".") and \
-                    path not in (directory / CATALOGUE_FILE, directory / SYNONYMS_FILE):
-                found.append(path)
-    return found
+            if name.endswith(".yml") and not name.startswith(".") and name not in skip:
+                found.append(Path(root, name))
+            else:
+                others.append(os.path.join(root, name))
+    return found, hash(tuple(others))
 
 
 class FileMemo:
@@ -74,6 +84,8 @@ class FileMemo:
         self._parsed: dict[tuple[Path, str, type], tuple[tuple, tuple]] = {}
         self._layered: dict[tuple[Path, str], tuple[tuple, tuple]] = {}
         self._warnings: dict[Path, tuple[tuple, list[Diagnostic]]] = {}
+        self._checks: dict[Path, tuple[object, tuple, list[Diagnostic]]] = {}
+        self._lent: dict[Path, BaseProcedure] = {}
 
     def read(self, path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
         key, stamp = (path, display), _stamp(path)
@@ -96,6 +108,22 @@ class FileMemo:
         if cached is None or cached[0] != stamp:
             cached = self._layered[key] = (stamp, _validate_layered(*self.read(path, display), display, base))
         return cached[1]
+
+    def checked(self, path: Path, doc: YamlDocument, compute, *inputs) -> list[Diagnostic]:
+        """The cross-reference checks of ``doc``, again only when it (the very object) or ``inputs`` changed."""
+        cached = self._checks.get(path)
+        if cached is None or cached[0] is not doc or cached[1] != inputs:
+            cached = self._checks[path] = (doc, inputs, compute())
+        return cached[2]
+
+    def lent(self, path: Path, doc: YamlDocument, display: str, entry: Entry, forms_root: Path) -> BaseProcedure:
+        """What a procedure lends to a catalogue that inherits it: the same object while nothing
+        changed, so that the files inheriting it compare their inputs by identity, not deeply."""
+        cached = self._lent.get(path)
+        if cached is None or cached.doc is not doc or cached.entry != entry or cached.display != display or \
+                cached.forms_root != forms_root:
+            cached = self._lent[path] = BaseProcedure(doc, display, entry, forms_root)
+        return cached
 
     def warnings(self, path: Path, compute, *inputs) -> list[Diagnostic]:
         """``inputs`` are what the warnings depend on besides the file itself."""
@@ -200,7 +228,9 @@ def load_catalogue(directory: Path, display_root: Path | None = None, today: dat
         result.diagnostics += problems
 
     parsed: list[tuple[Procedure | None, YamlDocument, Path, str]] = []
-    for path in procedure_files(directory):
+    files, others = _walk(directory)
+    result.other_files = hash((others, base.other_files if base else 0))
+    for path in files:
         result.files_checked += 1
         display = display_path(path, root)
         local, problems = memo.read(path, display)
@@ -217,11 +247,10 @@ def load_catalogue(directory: Path, display_root: Path | None = None, today: dat
         base_name = layers.source_name(base.catalogue.info) if base else ""
         for procedure, doc, path, display in parsed:
             layered = isinstance(doc, layers.LayeredDocument)
-            owner, forms_root = (doc.base.entry.forms_owner, doc.base.entry.forms_owner.parent) \
+            owner, forms_root = (doc.base.entry.forms_owner, doc.base.forms_root) \
                 if layered and "forms" not in doc.local_keys else (path, directory)
-            problems = checks.check_procedure(doc.data, doc, display, owner, catalogue, forms_root)
-            if layered:
-                problems = layers.explain(problems, doc)
+            problems = memo.checked(path, doc, lambda: _checks(doc, display, owner, catalogue, forms_root),
+                                    display, info, owner, result.other_files)
             result.diagnostics += problems
             if not as_base and not (layered and not doc.local_keys):
                 result.diagnostics += memo.warnings(
@@ -231,7 +260,7 @@ def load_catalogue(directory: Path, display_root: Path | None = None, today: dat
                 provenance = Provenance(base_name, owner, doc.local_keys) if layered else None
                 entry = Entry(procedure, path, provenance)
                 catalogue.entries.append(entry)
-                result.inheritable[procedure.code] = layers.BaseProcedure(doc, display, entry)
+                result.inheritable[procedure.code] = memo.lent(path, doc, display, entry, forms_root)
         if not as_base:
             result.diagnostics += checks.warn_unused_forms(catalogue, parsed, lambda p: display_path(p, root))
         catalogue.entries.sort(key=lambda e: e.procedure.code)
@@ -317,6 +346,11 @@ def _inherited(local: YamlDocument, problems: list[Diagnostic], path: Path, disp
         return refuse(("inherit",), f"thủ tục “{code}” của bộ gốc có lỗi ({lent}) nên chưa kế thừa được; "
                                     "hãy sửa bộ gốc, hoặc bỏ inherit: true và viết đủ thủ tục trong tệp này")
     return memo.layered(path, display, lent)
+
+
+def _checks(doc: YamlDocument, display: str, owner: Path, catalogue: Catalogue, forms_root: Path) -> list[Diagnostic]:
+    problems = checks.check_procedure(doc.data, doc, display, owner, catalogue, forms_root)
+    return layers.explain(problems, doc) if isinstance(doc, layers.LayeredDocument) else problems
 
 
 def _warnings(doc: YamlDocument, display: str, catalogue: Catalogue, today: date) -> list[Diagnostic]:

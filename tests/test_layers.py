@@ -62,6 +62,8 @@ def test_province_publishes_only_its_own_files_with_the_base_content_merged_by_w
     assert entries["1.000894"].provenance.local_keys == {"agency", "level", "online_url", "channels",
                                                          "announcement"}
 
+    shared = entries["2.000815"]  # a form kept in another folder of the base, inherited as it is
+    assert shared.form_path(shared.procedure.forms[0]) == (root / "national/ho-tich/mau/to-khai.pdf").resolve()
     documents = entries["2.000815"].procedure.documents
     assert [d.copies for d in documents] == [None, 2] and documents[1].note.startswith("Nộp thêm")
     assert entries["9.000001"].provenance is None

@@ -17,6 +17,7 @@
   var status = document.getElementById("tthc-status");
   var list = document.getElementById("tthc-results");
   var more = document.getElementById("tthc-more");
+  var help = document.getElementById("tthc-help");
 
   var LONE_Y = /\b(b|c|ch|d|g|gh|h|k|kh|l|m|n|nh|p|ph|qu|r|s|t|th|tr|v|x)y\b/g;
   function fold(text) {
@@ -29,11 +30,25 @@
     return h % (count || core.shards);
   }
 
-  var core = null, docs = [], nameDf = {}, averageLength = 1, shards = {}, waiting = {};
+  var core = null, docs = [], nameDf = {}, phraseDf = {}, vocabulary = [], spelled = {}, averageLength = 1;
+  var shards = {}, waiting = {};
   window.tthcSearch = {
     core: function (data) { core = data; prepare(); resolve("core"); },
     shard: function (n, data) { shards[n] = data; resolve("t" + n); },
-    fold: fold, shardOf: shardOf  // for the tests that keep them equal to generator/search.py
+    fold: fold, shardOf: shardOf,  // for the tests that keep them equal to generator/search.py
+    // The ranking alone, for tests and benchmarks: codes in rank order after the filters,
+    // with ``weak`` and ``suggestion`` as the page would show them.
+    rank: function (query, filters) {
+      filters = filters || {};
+      return load("core", "search/core.js").then(function () { return search(query, filters); })
+        .then(function (found) {
+          var codes = found.hits.filter(function (h) { return passes(h.doc, filters); }).map(function (h) { return h.doc.code; });
+          codes.weak = found.weak;
+          codes.suggestion = found.suggestion;
+          codes.coverage = found.hits.length ? found.hits[0].coverage : 0;
+          return codes;
+        });
+    }
   };
   function resolve(key) { if (waiting[key]) { waiting[key].forEach(function (f) { f(); }); delete waiting[key]; } }
   function load(key, src) {
@@ -49,16 +64,49 @@
     });
   }
 
+  // What marks a syllable carries, wherever they sit: its tone and its vowel marks (ă â ê ô ơ ư, đ).
+  // "hoà" and "hòa" carry the same; "mở" and "mỏ", "bán" and "bản" do not.
+  var TONES = "\u0301\u0300\u0309\u0303\u0323", SHAPES = "\u0306\u0302\u031b";
+  function marksOf(word) {
+    var tone = "", shapes = [];
+    word.toLowerCase().normalize("NFD").split("").forEach(function (c) {
+      if (TONES.indexOf(c) >= 0) tone = c;
+      else if (SHAPES.indexOf(c) >= 0 || c === "đ") { if (shapes.indexOf(c) < 0) shapes.push(c); }
+    });
+    return { tone: tone, shapes: shapes.sort().join("") };
+  }
+  function marked(word) { var m = marksOf(word); return !!(m.tone || m.shapes); }
+  // 1 when a typed word's marks are the name word's; less when the citizen left some out;
+  // least when they differ ("mỏ" typed, "mở" in the name): then they agree only after folding.
+  function markAgreement(typed, inName) {
+    if (!typed || !inName) return 1;
+    var best = 0.35;
+    inName.forEach(function (m) {
+      if (m.tone === typed.tone && m.shapes === typed.shapes) best = 1;
+      else if ((!typed.tone || typed.tone === m.tone) &&
+               typed.shapes.split("").every(function (c) { return m.shapes.indexOf(c) >= 0; })) best = Math.max(best, 0.7);
+    });
+    return best;
+  }
+  function words(text) { return text.toLowerCase().normalize("NFC").split(/[^0-9a-zà-ỹđ\u0300-\u0323]+/).filter(Boolean); }
+
   function prepare() {
     docs = core.docs.map(function (d, id) {
-      var words = fold(d[1]).split(" ");
-      var set = {}, bigrams = {};
-      words.forEach(function (w, i) { set[w] = true; if (i) bigrams[words[i - 1] + " " + w] = true; });
+      var folded = fold(d[1]).split(" ");
+      var set = {}, bigrams = {}, marks = {};
+      folded.forEach(function (w, i) { set[w] = true; if (i) bigrams[folded[i - 1] + " " + w] = true; });
+      words(d[1]).forEach(function (w) {
+        var f = fold(w);
+        if (!f || f.indexOf(" ") >= 0) return;
+        (marks[f] = marks[f] || []).push(marksOf(w));
+        if (!spelled[f]) spelled[f] = w;
+      });
       Object.keys(set).forEach(function (w) { nameDf[w] = (nameDf[w] || 0) + 1; });
       return { id: id, code: d[0], name: d[1], field: d[2], agency: d[3], level: d[4], tiers: d[5],
-               words: words, set: set, bigrams: bigrams, folded: words.join(" ") };
+               words: folded, set: set, bigrams: bigrams, marks: marks, folded: folded.join(" ") };
     });
     averageLength = docs.reduce(function (sum, d) { return sum + d.words.length; }, 0) / Math.max(docs.length, 1);
+    vocabulary = Object.keys(nameDf);
   }
 
   function idf(df) { return Math.log(1 + docs.length / (1 + df)); }
@@ -66,14 +114,156 @@
   // Words that ask rather than name ("xin", "làm", "cho tôi", "ở đâu"): they count a quarter.
   // Only spellings that fold to no other common word: not "can" (căn cước) or "dau" (đầu tư).
   var FILLERS = {xin: 1, lam: 1, muon: 1, cho: 1, toi: 1, minh: 1, giup: 1, nao: 1, nhieu: 1, lau: 1, gi: 1,
-                 nhu: 1, thi: 1, la: 1, va: 1, voi: 1, cua: 1, bi: 1, duoc: 1, nhe: 1, a: 1, oi: 1};
+                 nhu: 1, thi: 1, la: 1, va: 1, voi: 1, cua: 1, bi: 1, duoc: 1, nhe: 1, a: 1, oi: 1, em: 1};
+  // How people ask rather than name: taken off the query, the content words stay. Folded,
+  // longest first; at the start or the end of the query only, where questions put them.
+  var OPENINGS = ["cho toi hoi", "cho em hoi", "cho minh hoi", "cho hoi", "xin hoi", "toi muon", "em muon",
+                  "minh muon", "lam the nao de", "lam sao de", "lam the nao", "lam sao", "thu tuc"];
+  var CLOSINGS = ["can chuan bi nhung giay to gi", "can nhung giay to gi", "can chuan bi nhung gi", "can chuan bi gi",
+                  "can giay to gi", "can nhung gi", "can mang theo gi", "gom nhung gi", "can gi", "nhu the nao",
+                  "the nao", "lam the nao", "lam sao", "o dau", "nop o dau", "lam o dau", "mat bao lau",
+                  "trong bao lau", "bao lau", "het bao nhieu tien", "mat bao nhieu tien", "bao nhieu tien",
+                  "mat bao nhieu", "het bao nhieu", "bao nhieu", "co duoc khong", "duoc khong", "co phai khong",
+                  "khong", "phai lam gi", "lam gi", "thi sao", "the nao a", "a", "vay", "nhe", "nhi", "ha",
+                  "cho bo", "cho me", "cho ong", "cho ba", "cho vo", "cho chong", "cho con", "cho chau"];
+  // Which words a synonym's key covers: a frame inside one ("đổi tên cho con") is not a frame.
+  function keyed(folded) {
+    var covered = {};
+    core.synonyms.forEach(function (entry) {
+      var key = entry[0].split(" ");
+      for (var i = 0; i + key.length <= folded.length; i++) {
+        if (key.every(function (k, j) { return folded[i + j] === k; })) {
+          for (var j = i; j < i + key.length; j++) covered[j] = true;
+        }
+      }
+    });
+    return covered;
+  }
+  function withoutFrames(tokens) {
+    var folded = tokens.map(function (t) { return t.f; }), changed = true;
+    while (changed && tokens.length > 1) {
+      changed = false;
+      var covered = keyed(folded);
+      [[OPENINGS, 0], [CLOSINGS, 1]].forEach(function (pair) {
+        pair[0].forEach(function (frame) {
+          var f = frame.split(" "), n = f.length, at = pair[1] ? tokens.length - n : 0;
+          if (changed || n >= tokens.length || at < 0) return;
+          if (f.every(function (w, j) { return folded[at + j] === w && !covered[at + j]; })) {
+            tokens = tokens.slice(0, at).concat(tokens.slice(at + n));
+            folded = folded.slice(0, at).concat(folded.slice(at + n));
+            changed = true;
+          }
+        });
+      });
+    }
+    return tokens;
+  }
+
+  // A folded Vietnamese syllable: initial, vowel cluster, final. Loose, but enough to tell
+  // "thuees" or "nhaf" (Telex typed with the input method off) from a real word.
+  var SYLLABLE = new RegExp("^(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?" +
+    "(uye|uya|uyu|uoi|uou|uay|uai|oai|oay|oeo|ieu|yeu|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye|" +
+    "[aeiouy])(c|ch|m|n|ng|nh|p|t)?$");
+  var TELEX_TONES = {s: "\u0301", f: "\u0300", r: "\u0309", x: "\u0303", j: "\u0323"};
+  // "thuees" → thuế, "ddawngf" → đằng, "owr" → ở: the folded word and its marks, or null.
+  function telex(token) {
+    var m = /^([a-z]*[aeiouyw][a-z]*?)([sfrxj])(c|ch|m|n|ng|nh|p|t)?$/.exec(token), tone = "", rest = token;
+    if (m) { tone = TELEX_TONES[m[2]]; rest = m[1] + (m[3] || ""); }
+    var shapes = [];
+    rest = rest.replace(/^dd/, function () { shapes.push("đ"); return "d"; })
+      .replace(/uow/, function () { shapes.push("\u031b"); return "uo"; })
+      .replace(/aa|aw|ee|oo|ow|uw|w/g, function (x) {
+        shapes.push(x === "aw" ? "\u0306" : x === "ow" || x === "uw" || x === "w" ? "\u031b" : "\u0302");
+        return x === "w" ? "u" : x.charAt(0);
+      });
+    if (rest === token || !SYLLABLE.test(rest)) return null;
+    return { f: fold(rest), marks: { tone: tone, shapes: shapes.sort().join("") } };
+  }
+
+  // The closest word of the names' vocabulary to one typed wrong: one edit away, or two for
+  // a long word; the commonest wins a tie. Null when the word is known or nothing is close.
+  function corrected(word) {
+    if (nameDf[word] || word.length < 3 || /\d/.test(word)) return null;
+    var limit = word.length >= 6 ? 2 : 1, best = null, bestDistance = limit + 1;
+    vocabulary.forEach(function (v) {
+      if (Math.abs(v.length - word.length) > limit) return;
+      var d = distance(word, v, limit);
+      if (d < bestDistance || (d === bestDistance && best && nameDf[v] > nameDf[best])) { best = v; bestDistance = d; }
+    });
+    return bestDistance <= limit ? best : null;
+  }
+  // Optimal string alignment distance (a swap of two letters is one edit), cut off at ``limit``.
+  function distance(a, b, limit) {
+    var rows = [], i, j;
+    for (i = 0; i <= a.length; i++) { rows.push([i]); }
+    for (j = 1; j <= b.length; j++) rows[0][j] = j;
+    for (i = 1; i <= a.length; i++) {
+      var low = limit + 1;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+        rows[i][j] = d;
+        if (d < low) low = d;
+      }
+      if (low > limit) return limit + 1;
+    }
+    return rows[a.length][b.length];
+  }
+
+  // The query's words: folded, with the marks the citizen typed (null when none), Telex
+  // typed with the input method off decoded, and how people ask taken off.
+  function tokensOf(text) {
+    var tokens = [];
+    words(text).forEach(function (w) {
+      var f = fold(w);
+      f.split(" ").forEach(function (part, i, all) {
+        if (!part) return;
+        var typed = all.length === 1 && marked(w) ? marksOf(w) : null;
+        var token = { f: part, marks: typed, text: all.length === 1 ? w : part };
+        if (!typed && !nameDf[part] && !SYLLABLE.test(part)) {
+          var decoded = telex(part);
+          if (decoded) { token.f = decoded.f; token.marks = decoded.marks; }
+        }
+        tokens.push(token);
+      });
+    });
+    return withoutFrames(tokens);
+  }
+
+  // Codes as people type them: "1.004884", "1 004884", "1,004884", "1004884", or the six
+  // digits alone. What is left of the query is searched as words.
+  var CODE = /(^|[^0-9])([0-9])[ .,]?([0-9]{6})(?![0-9])/g, SUFFIX = /(^|[^0-9.,])([0-9]{6})(?![0-9])/g;
+  function codesOf(query) {
+    var codes = [], suffixes = [];
+    var rest = query.replace(CODE, function (all, before, head, tail) { codes.push(head + "." + tail); return before + " "; });
+    rest = rest.replace(SUFFIX, function (all, before, digits) { suffixes.push(digits); return before + " "; });
+    return { codes: codes, suffixes: suffixes, rest: rest };
+  }
+  // A code typed with one digit wrong, missing or swapped still finds its procedure, below exact ones.
+  function codeScore(doc, wanted) {
+    var best = 0;
+    wanted.codes.forEach(function (code) {
+      if (doc.code === code) best = 1e6;
+      else if (doc.code.length === code.length && distance(doc.code, code, 1) <= 1) best = Math.max(best, 1e5);
+    });
+    wanted.suffixes.forEach(function (digits) {
+      var tail = doc.code.slice(doc.code.indexOf(".") + 1);
+      if (tail === digits) best = Math.max(best, 5e5);
+    });
+    return best;
+  }
 
   // The query as units (a word, or the phrase a synonym stands for), plus one variant per
   // synonym found in it: "so do bi mat" also reads as [giấy chứng nhận quyền sử dụng đất] bị mất.
-  // A unit's worth multiplies its weight: a quarter for fillers, and a synonym's phrase is
-  // worth as many words as the citizen typed for it ("nhap ho khau" → 3).
-  function variants(words) {
-    var typed = words.map(function (w) { return { words: [w], worth: FILLERS[w] ? 0.25 : 1 }; });
+  // A unit's worth multiplies its weight: a quarter for fillers; a synonym's phrase is worth as
+  // many words as it names or the citizen typed for it, whichever is more, so that one rare
+  // concept typed as an abbreviation ("lltp") is not outweighed by the common words around it.
+  function variants(tokens) {
+    var words = tokens.map(function (t) { return t.f; });
+    var typed = tokens.map(function (t) {
+      return { words: [t.f], marks: [t.marks], worth: FILLERS[t.f] ? 0.25 : 1 };
+    });
     var matches = [];
     core.synonyms.forEach(function (entry) {
       var key = entry[0].split(" ");
@@ -82,15 +272,40 @@
       }
     });
     var out = [typed];
+    // "nhap ho khau" → đăng ký thường trú wins over the looser "ho khau" inside it
+    matches = matches.filter(function (m) {
+      return !matches.some(function (o) { return o !== m && o[1] > m[1] && o[0] <= m[0] && o[0] + o[1] >= m[0] + m[1]; });
+    });
+    function unitFor(m, value) {
+      var phrase = value.split(" ");
+      return { words: phrase, marks: phrase.map(function () { return null; }), worth: Math.max(m[1], Math.min(phrase.length, 3)),
+               // typed as a word no name has ("lltp", "cà vẹt"): the phrase's own rarity is what it tells
+               unknown: words.slice(m[0], m[0] + m[1]).some(function (w) { return !nameDf[w]; }) };
+    }
     matches.forEach(function (m) {
-      // "nhap ho khau" → đăng ký thường trú wins over the looser "ho khau" inside it
-      var inside = matches.some(function (o) { return o !== m && o[1] > m[1] && o[0] <= m[0] && o[0] + o[1] >= m[0] + m[1]; });
-      if (inside) return;
       m[2].forEach(function (value) {
-        var unit = { words: value.split(" "), worth: m[1] };
+        var unit = unitFor(m, value);
+        // The words a synonym stands for weigh, in the reading as typed, what the synonym weighs:
+        // "dkkd" is in no name, yet it is the word that matters in "cấp lại giấy chứng nhận ĐKKD".
+        typed.slice(m[0], m[0] + m[1]).forEach(function (t) { (t.stands = t.stands || []).push([unit, m[1]]); });
         out.push(typed.slice(0, m[0]).concat([unit], typed.slice(m[0] + m[1])));
       });
     });
+    // Every synonym at once, too: "gplx bi mat" is [giấy phép lái xe] [cấp lại], a few readings at most.
+    var apart = matches.filter(function (m, i) {
+      return !matches.some(function (o, j) { return j < i && o[0] < m[0] + m[1] && m[0] < o[0] + o[1]; });
+    });
+    if (apart.length > 1) {
+      var readings = [typed];
+      apart.slice().sort(function (a, b) { return b[0] - a[0]; }).forEach(function (m) {
+        var next = [];
+        readings.forEach(function (r) {
+          m[2].forEach(function (value) { next.push(r.slice(0, m[0]).concat([unitFor(m, value)], r.slice(m[0] + m[1]))); });
+        });
+        readings = next.slice(0, 8);
+      });
+      out = out.concat(readings);
+    }
     return out;
   }
 
@@ -107,72 +322,145 @@
   function lengthNorm(doc) { return 2.2 / (1 + 1.2 * (0.25 + 0.75 * doc.words.length / averageLength)); }
   // How much a unit of the query tells: its rarity among names; a word found in no name
   // (often a filler like "bé", "giúp") tells little and must not swamp the coverage.
+  // A synonym's phrase typed as a word no name has is as telling as the phrase is rare as a
+  // whole: "lý lịch tư pháp" is in four names, though "lý" and "tư" are in hundreds.
   function unitWeight(unit, body) {
-    return unit.worth * unit.words.reduce(function (sum, w) {
+    var words = unit.words.reduce(function (sum, w) {
       if (nameDf[w]) return sum + idf(nameDf[w]);
       return sum + (body[w] ? 0.3 * idf(body[w].size) : 0);
     }, 0) / unit.words.length;
+    if (unit.unknown && unit.words.length > 1) {
+      var phrase = unit.words.join(" "), df = phraseDf[phrase];
+      if (df === undefined) {
+        df = phraseDf[phrase] = docs.filter(function (d) { return (" " + d.folded + " ").indexOf(" " + phrase + " ") >= 0; }).length;
+      }
+      if (df) words = Math.max(words, idf(df));
+    }
+    return unit.worth * words;
   }
   function has(body, w, doc) { return body[w] && body[w][doc.id]; }
 
   // Name matches dominate, and two adjacent syllables matched together (a Vietnamese word
   // such as "khai tử") earn a bonus; body matches are weak evidence. Coverage is weighted
-  // by idf and squared, so a name missing a telling query word falls behind.
+  // by idf and squared, so a name missing a telling query word falls behind. A word typed
+  // with marks counts fully only where the name has the same marks (markAgreement).
   function score(doc, units, body, typed) {
-    var s = 0, got = 0, total = 0, last = units.length - 1, norm = lengthNorm(doc);
+    var s = 0, got = 0, total = 0, last = units.length - 1, norm = lengthNorm(doc), joined = false;
     units.forEach(function (unit, i) {
       var weight = unit.weight, inName = 0, inBody = 0;
       total += weight;
       if (!weight) return;
       if (unit.words.length === 1) {
         var w = unit.words[0], before = units[i - 1];
-        if (doc.set[w]) inName = 1;
+        if (doc.set[w]) inName = markAgreement(unit.marks[0], doc.marks[w]);
         else if (i === last && w.length >= 2 && doc.words.some(function (x) { return x.lastIndexOf(w, 0) === 0; })) inName = 0.7;
         inBody = has(body, w, doc) ? 1 : 0;
         if (inName && before && before.words.length === 1 && doc.bigrams[before.words[0] + " " + w]) {
-          s += 10 * (weight + before.weight) / 2 * norm;  // "khai tử" together, not apart
+          s += 10 * (weight + before.weight) / 2 * norm * inName;  // "khai tử" together, not apart
+          joined = true;
         }
       } else {  // a synonym's phrase counts as one unit, however many words it has
         var fraction = unit.words.filter(function (w) { return doc.set[w]; }).length / unit.words.length;
         inName = doc.folded.indexOf(unit.words.join(" ")) >= 0 ? 1.5 : fraction * fraction * 0.5;
+        joined = joined || inName === 1.5;
         inBody = unit.words.filter(function (w) { return has(body, w, doc); }).length / unit.words.length;
       }
       if (inName) { s += 10 * weight * inName * norm; got += weight * Math.min(inName, 1); }
       else if (inBody) { s += 2 * weight * inBody; got += 0.3 * weight * inBody; }
     });
-    if (!s || !total) return 0;
+    if (!s || !total) return null;
     if (typed.indexOf(" ") > 0 && doc.folded.indexOf(typed) >= 0) s *= 1.5;
     if (doc.folded === typed || doc.folded === "thu tuc " + typed) s = s * 2 + 100;
     var coverage = got / total;
-    return s * coverage * coverage;
+    return { score: s * coverage * coverage, coverage: coverage, joined: joined };
   }
 
+  // Every procedure with a score, best first, and whether the best is ``weak``. Words no name,
+  // no page and no synonym knows are read, in one more variant, as the closest words of the
+  // names ("khia sinh" → khai sinh), which the page also offers as "Có phải bạn muốn tìm …".
   function search(query, filters) {
-    var codes = (query.match(/\d+\.\d+/g) || []);
-    var words = fold(query).split(" ").filter(Boolean);
-    var all = variants(words), typed = words.join(" ");
-    var terms = {};
-    all.forEach(function (v) { v.forEach(function (unit) { unit.words.forEach(function (w) { terms[w] = true; }); }); });
-    var needed = Object.keys(terms).map(function (t) { return shardOf(t); });
-    return Promise.all(needed.map(function (n) { return load("t" + n, "search/t/" + n + ".js"); }))
-      .then(function () {
-        var started = performance.now();
-        var body = {};
-        Object.keys(terms).forEach(function (t) { body[t] = postings(t); });
-        all.forEach(function (v) { v.forEach(function (unit) { unit.weight = unitWeight(unit, body); }); });
-        var hits = [];
-        docs.forEach(function (doc) {
-          var best = codes.indexOf(doc.code) >= 0 ? 1e6 : 0;
-          if (words.length) {
-            all.forEach(function (v) { best = Math.max(best, score(doc, v, body, typed)); });
-          } else if (hasFilter(filters)) {
-            best = 1;
-          }
-          if (best > 0) hits.push({ doc: doc, score: best });
+    var wanted = codesOf(query);
+    var tokens = tokensOf(wanted.rest);
+    var all = tokens.length ? variants(tokens) : [];
+    var typed = tokens.map(function (t) { return t.f; }).join(" ");
+    var body = {}, fixes = [];
+    return withPostings(all, body).then(function () {
+      fixes = corrections(tokens, body);
+      if (fixes.length) {
+        var fixed = all[0].slice();
+        fixes.forEach(function (fix) { fixed[fix[0]] = { words: [fix[1]], marks: [null], worth: 0.8 * fixed[fix[0]].worth }; });
+        all.push(fixed);
+      }
+      return withPostings(all, body);
+    }).then(function () {
+      var started = performance.now();
+      all.forEach(function (v) { v.forEach(function (unit) { unit.weight = unitWeight(unit, body); }); });
+      all.forEach(function (v) {
+        v.forEach(function (unit) {
+          (unit.stands || []).forEach(function (s) { unit.weight = Math.max(unit.weight, s[0].weight / s[1]); });
         });
-        hits.sort(function (a, b) { return b.score - a.score || a.doc.name.localeCompare(b.doc.name, "vi"); });
-        return { hits: hits, started: started };
       });
+      var hits = [];
+      docs.forEach(function (doc) {
+        var best = codeScore(doc, wanted), coverage = best ? 1 : 0, joined = !!best;
+        all.forEach(function (v) {
+          var found = score(doc, v, body, typed);
+          if (found && found.score > best) { best = found.score; coverage = Math.max(coverage, found.coverage); }
+          joined = joined || !!(found && found.joined);
+        });
+        if (!best && !all.length && !wanted.codes.length && !wanted.suffixes.length && hasFilter(filters)) best = 1;
+        if (best > 0) hits.push({ doc: doc, score: best, coverage: coverage, joined: joined });
+      });
+      hits.sort(function (a, b) { return b.score - a.score || a.doc.name.localeCompare(b.doc.name, "vi"); });
+      // Weak: no name holds half of what was asked, or several words were typed and the best
+      // name has none of them side by side ("trợ cấp tuổi già" is not "cấp … từ 14 tuổi trở lên").
+      var content = tokens.filter(function (t) { return !FILLERS[t.f]; }).length;
+      var top = hits[0];
+      return { hits: relevant(hits, content), started: started, suggestion: suggestion(tokens, fixes),
+               weak: !!top && (top.coverage < 0.5 || (content >= 2 && !top.joined)) };
+    });
+  }
+
+  // The postings of every word of ``all`` not fetched yet, their shards loaded first.
+  function withPostings(all, body) {
+    var missing = {};
+    all.forEach(function (v) { v.forEach(function (unit) { unit.words.forEach(function (w) { if (!(w in body)) missing[w] = true; }); }); });
+    var terms = Object.keys(missing), shardsNeeded = {};
+    terms.forEach(function (t) { shardsNeeded[shardOf(t)] = true; });
+    return Promise.all(Object.keys(shardsNeeded).map(function (n) { return load("t" + n, "search/t/" + n + ".js"); }))
+      .then(function () { terms.forEach(function (t) { body[t] = postings(t); }); });
+  }
+
+  // [index, closest name word] for each word typed that no name, no synonym and (almost) no
+  // page knows.
+  function corrections(tokens, body) {
+    var covered = keyed(tokens.map(function (t) { return t.f; })), out = [];
+    tokens.forEach(function (t, i) {
+      if (covered[i] || (body[t.f] && body[t.f].size >= 5)) return;  // a word of the pages, not a slip
+      var better = corrected(t.f);
+      if (better) out.push([i, better]);
+    });
+    return out;
+  }
+
+  // What is worth listing: a procedure that matched one common word of a longer query is
+  // noise, not a result. Kept: whatever scores within reach of the best, covers most of what
+  // the best covers, and, when the best has the words side by side, has some side by side too.
+  function relevant(hits, content) {
+    if (!hits.length) return hits;
+    var top = hits[0], together = top.joined && content >= 2;
+    return hits.filter(function (h, i) {
+      return i < 5 || (h.score >= 0.05 * top.score && h.coverage >= 0.75 * top.coverage && (h.joined || !together));
+    });
+  }
+
+  // "Có phải bạn muốn tìm …": the query with the corrections, with marks if the citizen typed some.
+  function suggestion(tokens, fixes) {
+    if (!fixes.length) return null;
+    var withMarks = tokens.some(function (t) { return t.marks; });  // typed without marks: suggest without
+    var text = tokens.map(function (t) { return t.text; });
+    fixes.forEach(function (fix) { text[fix[0]] = withMarks && spelled[fix[1]] || fix[1]; });
+    return text.join(" ");
   }
 
   function hasFilter(filters) { return FACETS.some(function (f) { return filters[f]; }); }
@@ -234,6 +522,46 @@
     more.hidden = hits.length <= shown;
   }
 
+  // When results are weak or missing: a corrected query, the closest topics, the browse pages.
+  function renderHelp(found, hits, state) {
+    help.textContent = "";
+    var weak = !hits.length || found.weak;
+    if (found.suggestion && (weak || hits.length < 3)) {
+      var p = document.createElement("p"), a = document.createElement("a");
+      p.appendChild(document.createTextNode("Có phải bạn muốn tìm: "));
+      a.href = "?" + new URLSearchParams({ q: found.suggestion }).toString();
+      a.textContent = found.suggestion;
+      a.addEventListener("click", function (event) {
+        event.preventDefault();
+        var next = { q: found.suggestion, filters: state.filters };
+        writeState(next);
+        go(next);
+      });
+      p.appendChild(a);
+      p.appendChild(document.createTextNode("?"));
+      help.appendChild(p);
+    }
+    if (weak) {
+      var topics = [];
+      hits.slice(0, 5).forEach(function (h) { if (topics.indexOf(h.doc.field) < 0) topics.push(h.doc.field); });
+      var tips = document.createElement("p");
+      tips.appendChild(document.createTextNode(hits.length ? "Hãy thử gõ tên giấy tờ hoặc việc cần làm, ít từ hơn, hoặc xem " :
+        "Hãy thử gõ ít từ hơn, bỏ bớt bộ lọc, hoặc xem "));
+      var links = topics.slice(0, 3).map(function (f) {
+        return [core.fields[f][1], "linh-vuc/" + core.fields[f][0] + "/"];
+      }).concat([["mọi lĩnh vực", "linh-vuc/"], ["thủ tục theo cơ quan", "co-quan/"]]);
+      links.forEach(function (link, i) {
+        var a = document.createElement("a");
+        a.href = ROOT + link[1] + (DIRECTORY_URLS ? "" : "index.html");
+        a.textContent = link[0];
+        tips.appendChild(a);
+        tips.appendChild(document.createTextNode(i === links.length - 1 ? "." : i === links.length - 2 ? " hoặc " : ", "));
+      });
+      help.appendChild(tips);
+    }
+    help.hidden = !help.childNodes.length;
+  }
+
   function readState() {
     var params = new URLSearchParams(location.search), filters = {};
     FACETS.forEach(function (f) { filters[f] = params.get(f) || ""; });
@@ -253,7 +581,7 @@
     input.value = state.q;
     if (hasFilter(state.filters)) box.querySelector(".tthc-filters").open = true;
     if (!state.q.trim() && !hasFilter(state.filters)) {
-      list.textContent = ""; more.hidden = true;
+      list.textContent = ""; more.hidden = true; help.hidden = true;
       status.textContent = "Nhập tên thủ tục, mã thủ tục hoặc từ khóa, có dấu hoặc không dấu.";
       if (core) renderFacets(docs.map(function (d) { return { doc: d }; }), state.filters);
       list.setAttribute("data-state", "done");
@@ -264,12 +592,16 @@
     load("core", "search/core.js").then(function () { return search(state.q, state.filters); }).then(function (found) {
       if (mine !== run) return;
       var hits = found.hits.filter(function (h) { return passes(h.doc, state.filters); });
+      if (found.weak) hits = hits.slice(0, 5);  // the closest few, not a long list of noise
       shown = PAGE;
       current = hits;
       renderFacets(found.hits, state.filters);
       renderResults(hits, shown);
-      status.textContent = hits.length ? "Tìm thấy " + hits.length + " thủ tục." :
-        "Không tìm thấy thủ tục nào. Hãy thử ít từ hơn, bỏ bớt bộ lọc, hoặc tìm theo lĩnh vực.";
+      var quoted = "“" + state.q.trim() + "”";
+      status.textContent = !hits.length ? "Không tìm thấy thủ tục nào cho " + quoted + "." :
+        found.weak ? "Không có thủ tục nào khớp rõ với " + quoted + ". Các thủ tục gần nhất:" :
+        "Tìm thấy " + hits.length + " thủ tục.";
+      renderHelp(found, hits, state);
       list.setAttribute("data-ms", String(Math.round(performance.now() - found.started)));
       list.setAttribute("data-state", "done");
     }).catch(function () {

@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CATALOGUE ?= procedures
+# The preview's port: make serve PORT=8001 when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: site offline validate serve test chromium clean
 
@@ -12,7 +14,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
+	# setuptools' notice on every editable install says nothing an editor can act on
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 site: $(STAMP)
@@ -26,7 +29,7 @@ validate: $(STAMP)
 	$(PY) -m generator validate --catalogue $(CATALOGUE)
 
 serve: $(STAMP)
-	$(PY) -m generator serve --catalogue $(CATALOGUE)
+	$(PY) -m generator serve --catalogue $(CATALOGUE) --dev-addr 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when missing and we may.
 chromium:

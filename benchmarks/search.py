@@ -66,11 +66,13 @@ from generator.search import fold  # noqa: E402  (after the path is set)
 
 CACHE = ROOT / "benchmarks" / ".cache"
 DEFAULT_CATALOGUE = ROOT.parent / "shared" / "catalogues" / "national-2642"
-# The held-out set was written without seeing the engine; the other is the one it was tuned on.
-DEFAULT_QUERIES = [ROOT / "tests" / "search" / "national-holdout.yml", ROOT / "tests" / "search" / "national-queries.yml"]
+# The held-out sets were written without seeing the engine; the others are the ones it was tuned on.
+DEFAULT_QUERIES = [ROOT / "tests" / "search" / name for name in (
+    "national-holdout.yml", "national-holdout-2.yml", "national-queries.yml", "national-patterns.yml")]
 DEFAULT_OUTPUT = ROOT / "docs" / "maintainers" / "search-benchmark.md"
 ENGINES = ("material", "pagefind", "project")
-KINDS = ("diacritics", "no-diacritics", "code", "abbreviation", "colloquial", "partial", "filter")
+KINDS = ("diacritics", "no-diacritics", "code", "abbreviation", "colloquial", "partial", "filter",
+         "typo", "telex", "agency-field", "question", "marks", "rare")
 FILTER_KEYS = ("field", "agency", "tier", "level")
 
 PAGEFIND_VERSION = "1.5.2"  # newest 1.5.x when this was written (`npm view pagefind versions`)
@@ -664,13 +666,20 @@ def tables(runs: list[EngineRun], queries: list[Query], names: dict[str, str]) -
                 hits = sum(bool(set(a.codes[:TOP]) & set(q.expect)) for q, a in picked)
                 cells.append(_pct(hits / len(picked)))
             lines.append(f"| {LABELS[r.name]} | " + " | ".join(cells) + " |")
-    kinds = [k for k in KINDS if any(q.kind == k for q in queries)]
-    lines += ["", "recall@5 by kind of query:", "",
-              "| engine | " + " | ".join(f"{k} ({sum(q.kind == k for q in queries)})" for k in kinds) + " |",
-              "|---|" + "---|" * len(kinds)]
-    for r in done:
-        lines.append(f"| {LABELS[r.name]} | " + " | ".join(
-            _pct(figs[r.name].by_kind[k][0] / figs[r.name].by_kind[k][1]) for k in kinds) + " |")
+    for src in sources:
+        picked = [i for i, q in enumerate(queries) if q.source == src]
+        kinds = [k for k in KINDS if any(queries[i].kind == k for i in picked)]
+        title = f"recall@5 by kind of query, {src}:" if len(sources) > 1 else "recall@5 by kind of query:"
+        lines += ["", title, "",
+                  "| engine | " + " | ".join(f"{k} ({sum(queries[i].kind == k for i in picked)})" for k in kinds) + " |",
+                  "|---|" + "---|" * len(kinds)]
+        for r in done:
+            cells = []
+            for k in kinds:
+                mine = [i for i in picked if queries[i].kind == k]
+                hits = sum(bool(set(r.answers[i].codes[:TOP]) & set(queries[i].expect)) for i in mine)
+                cells.append(_ratio(hits, len(mine)))
+            lines.append(f"| {LABELS[r.name]} | " + " | ".join(cells) + " |")
     notes = [f"- {LABELS[r.name]}: not measured: {r.skipped}." for r in runs if r.skipped]
     for r in done:
         extra = list(r.notes)
@@ -758,7 +767,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE,
                         help="catalogue directory (default: ../shared/catalogues/national-2642)")
     parser.add_argument("--queries", type=Path, nargs="+", default=DEFAULT_QUERIES,
-                        help="query sets (default: tests/search/national-holdout.yml and national-queries.yml)")
+                        help="query sets (default: the national ones in tests/search/)")
     parser.add_argument("--engines", default=",".join(ENGINES),
                         help=f"comma-separated, from {','.join(ENGINES)} (default: all)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N queries (quick runs)")

@@ -277,8 +277,14 @@ def warn_procedure(data: dict, doc: YamlDocument, display: str, catalogue: Catal
     return out
 
 
-def warn_unused_forms(catalogue: Catalogue, parsed, root_display) -> list[Diagnostic]:
-    """Document files in the catalogue that no procedure's forms point to."""
+def warn_unused_forms(catalogue: Catalogue, parsed, root_display, unread: Iterable[Path] = ()) -> list[Diagnostic]:
+    """Document files in the catalogue that no procedure's forms point to.
+
+    ``unread``: procedure files that could not be read. Their forms cannot be known, so the
+    files in their folder (and below, where ``mau/`` usually is) are not called unused: the
+    advice to delete them would lose an editor's form over a typo in the YAML.
+    """
+    unknown = [os.path.realpath(path.parent) + os.sep for path in unread]
     used = set()
     for _, doc, path, _ in parsed:
         for _, form in _items(doc.data, "forms"):
@@ -290,7 +296,9 @@ def warn_unused_forms(catalogue: Catalogue, parsed, root_display) -> list[Diagno
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             full = os.path.join(root, name)
-            if name.rsplit(".", 1)[-1].lower() in DOCUMENT_EXTENSIONS and os.path.realpath(full) not in used:
+            real = os.path.realpath(full)
+            if name.rsplit(".", 1)[-1].lower() in DOCUMENT_EXTENSIONS and real not in used and \
+                    not any(real.startswith(folder) for folder in unknown):
                 out.append(Diagnostic(root_display(Path(full)), 1, 1, "",
                                       "không thủ tục nào dùng tệp biểu mẫu này (forms[].file); "
                                       "hãy gắn vào thủ tục hoặc xóa tệp", Severity.WARNING))

@@ -86,6 +86,8 @@ def _validate(catalogue: Path, output: str = "text", warnings: bool = True) -> L
         for diagnostic in shown:
             print(github_annotation(diagnostic) if output == "github" else diagnostic)
     print(summary(result.diagnostics, result.files_checked), file=sys.stderr)
+    if result.catalogue is not None and result.catalogue.drafts and warnings:
+        print(f"{len(result.catalogue.drafts)} thủ tục còn chữ mẫu của công cụ nên chưa lên trang web.", file=sys.stderr)
     if len(shown) < len(result.diagnostics):
         print("Xem các cảnh báo: python -m generator validate", file=sys.stderr)
     return result
@@ -145,6 +147,10 @@ def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) 
     if "SOURCE_DATE_EPOCH" not in os.environ and (epoch := _source_date_epoch(catalogue, result)):
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     _setup_logging()
+    drafts = result.catalogue.drafts
+    if drafts:
+        print(f"Chưa đưa lên trang web {len(drafts)} thủ tục còn chữ mẫu của công cụ (xem: python -m generator "
+              "validate): " + ", ".join(f"{e.procedure.code} ({e.source.name})" for e in drafts), file=sys.stderr)
     print(f"Đang dựng {len(result.catalogue.entries)} thủ tục…", file=sys.stderr)
     try:
         # Offline: links name index.html files, which a browser opening file:// needs.
@@ -238,6 +244,9 @@ def import_procedures(args) -> int:
         return 1
     for line in report.lines(Path.cwd()):
         print(line)
+    if report.skipped:  # CI must be able to tell: the list has rows that did not become files
+        print(f"Mã thoát 1: {len(report.skipped)} dòng bị bỏ qua (lý do ở từng dòng trên).", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -279,7 +288,6 @@ def serve(catalogue: Path, config: Path, dev_addr: str) -> int:
     os.environ[CATALOGUE_ENV] = str(catalogue.absolute())
     _setup_logging()
     site_dir = Path(tempfile.mkdtemp(prefix="tthc-preview-"))
-    print("Đang dựng trang xem trước…", file=sys.stderr, flush=True)
     try:
         root = config.resolve().parent
         return preview.run(catalogue.absolute(), root / "templates", LiveSite(config, site_dir),

@@ -78,6 +78,7 @@ def merge(local: YamlDocument, base: BaseProcedure) -> LayeredDocument:
                           local_keys=frozenset(k for k in local.data if k not in OWN_KEYS))
     doc.keys = dict(local.keys)
     doc.values = dict(local.values)
+    doc.checked_lines = local.checked_lines
     return doc
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from generator import checks, layers
+from generator import checks, layers, placeholders
 from generator.diagnostics import Diagnostic, Severity
 from generator.messages import diagnostics_from
 from generator.layers import BaseProcedure
@@ -229,6 +230,7 @@ def load_catalogue(directory: Path, display_root: Path | None = None, today: dat
 
     parsed: list[tuple[Procedure | None, YamlDocument, Path, str]] = []
     files, others = _walk(directory)
+    unread: list[Path] = []  # procedure files whose YAML could not be read
     result.other_files = hash((others, base.other_files if base else 0))
     for path in files:
         result.files_checked += 1
@@ -241,6 +243,8 @@ def load_catalogue(directory: Path, display_root: Path | None = None, today: dat
         result.diagnostics += problems
         if doc is not None and isinstance(doc.data, dict):
             parsed.append((procedure, doc, path, display))
+        elif doc is None:
+            unread.append(path)
 
     if info is not None:
         catalogue = Catalogue(info=info, directory=directory, synonyms=synonyms.root if synonyms else {})
@@ -259,10 +263,11 @@ def load_catalogue(directory: Path, display_root: Path | None = None, today: dat
             if procedure is not None and not problems:
                 provenance = Provenance(base_name, owner, doc.local_keys) if layered else None
                 entry = Entry(procedure, path, provenance)
-                catalogue.entries.append(entry)
+                draft = not as_base and next(placeholders.found(doc), None) is not None
+                (catalogue.drafts if draft else catalogue.entries).append(entry)
                 result.inheritable[procedure.code] = memo.lent(path, doc, display, entry, forms_root)
         if not as_base:
-            result.diagnostics += checks.warn_unused_forms(catalogue, parsed, lambda p: display_path(p, root))
+            result.diagnostics += checks.warn_unused_forms(catalogue, parsed, lambda p: display_path(p, root), unread)
         catalogue.entries.sort(key=lambda e: e.procedure.code)
         result.catalogue = catalogue
     for procedure, doc, path, display in parsed:
@@ -353,9 +358,19 @@ def _checks(doc: YamlDocument, display: str, owner: Path, catalogue: Catalogue, 
     return layers.explain(problems, doc) if isinstance(doc, layers.LayeredDocument) else problems
 
 
+_CODE_LIKE = re.compile(r"\d+\.\d+")  # a file named after a procedure code: 1.001193.yml
+
+
 def _warnings(doc: YamlDocument, display: str, catalogue: Catalogue, today: date) -> list[Diagnostic]:
     """Warnings of a file; for one that inherits, only those its own keys bring in."""
     found = checks.warn_procedure(doc.data, doc, display, catalogue, today)
+    found += [Diagnostic(display, *doc.position(path), dotted(path), message, Severity.WARNING)
+              for path, message in placeholders.found(doc)]
+    stem, code = Path(display).stem, doc.data.get("code")
+    if _CODE_LIKE.fullmatch(stem) and isinstance(code, str) and code.strip() != stem:
+        found.append(Diagnostic(display, *doc.position(("code",)), "code",
+                                f"tệp mang tên mã “{stem}” nhưng mã thủ tục trong tệp là “{code.strip()}”; "
+                                "hãy sửa mã, hoặc đổi tên tệp cho khớp", Severity.WARNING))
     if not isinstance(doc, layers.LayeredDocument):
         return found
     lent = {(d.key, d.message) for d in checks.warn_procedure(doc.base.doc.data, doc.base.doc, display,

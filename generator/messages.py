@@ -69,6 +69,11 @@ def _message(error: dict, model: type[BaseModel], doc: YamlDocument) -> str:
             return (f"YAML sẽ đọc “{value.text}” thành {value.kind}, không giữ nguyên chữ; "
                     f"hãy đặt trong dấu nháy kép: \"{value.text}\"")
         return f"phải là số nguyên, không phải {value.kind} “{value.text}”"
+    if kind == "string_type" and isinstance(value, dict) and len(value) == 1 and \
+            all(isinstance(v, str) for v in value.values()):
+        (left, right), = value.items()  # "- Kết quả: Giấy khai sinh": YAML reads a key and a value
+        return (f"YAML đọc mục này thành “khóa: giá trị” vì có dấu hai chấm và dấu cách; hãy đặt cả mục trong "
+                f"dấu nháy kép: \"{left}: {right}\"")
     if kind == "string_type":
         return f"phải là chữ, không phải {_describe(value)}"
     if kind == "int_type":

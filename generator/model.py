@@ -74,7 +74,7 @@ def _check_date(value: str) -> str:
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Field(json_schema_extra={"pattern": r"\S"})]
 Id = Annotated[str, AfterValidator(_check_id), Field(json_schema_extra={"pattern": f"^{ID_PATTERN.pattern}$"})]
 Url = Annotated[str, AfterValidator(_check_url),
-                Field(json_schema_extra={"pattern": r"^https?://[^\s<>\"{}|\\^`/?#]+[^\s<>\"{}|\\^`]*$"})]
+                Field(json_schema_extra={"pattern": r'^https?://[^\s<>"{}|\\^`/?#]+[^\s<>"{}|\\^`]*$'})]
 IsoDate = Annotated[str, AfterValidator(_check_date), Field(json_schema_extra={"format": "date"})]
 Code = Annotated[str, AfterValidator(_check_code)]
 Count = Annotated[int, Field(ge=0)]
@@ -382,6 +382,7 @@ class Catalogue:
     directory: Path
     entries: list[Entry] = field(default_factory=list)
     synonyms: dict[str, list[str]] = field(default_factory=dict)
+    drafts: list[Entry] = field(default_factory=list)  # valid, but with the scaffold's placeholders: never published
 
     @cached_property
     def tiers(self) -> dict[str, RegistryEntry]:

@@ -13,6 +13,7 @@ The engine is anything with ``build(content)``, ``update(content) -> changed`` a
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import threading
@@ -214,9 +215,34 @@ class Preview:
                 self.end_headers()
                 self.wfile.write(body)
 
-        server = ThreadingHTTPServer((host, port), Handler)
+        server = _QuietServer((host, port), Handler)
         server.daemon_threads = True
         return server
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A browser that closes a tab or follows a link drops its connection, often in the middle
+    of a long poll: an ordinary event, not an error to print a traceback for."""
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        print(f"Lỗi khi trả trang xem trước: {sys.exc_info()[1]!r}", file=sys.stderr, flush=True)
+
+
+class PortBusy(Exception):
+    """The address to serve on is taken, said for the editor."""
+
+
+def bind(preview: "Preview", host: str, port: int) -> ThreadingHTTPServer:
+    try:
+        return preview.serve(host, port)
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise PortBusy(f"Cổng {port} trên {host} đang được chương trình khác dùng (có thể là một trang xem "
+                           f"trước khác đang chạy). Hãy dừng chương trình đó, hoặc chọn cổng khác: make serve "
+                           f"PORT={port + 1} (hay python -m generator serve --dev-addr {host}:{port + 1}).") from None
+        raise
 
 
 def _number(text: str) -> int:
@@ -232,10 +258,16 @@ def _with_live_script(html: bytes, site: int) -> bytes:
 
 def run(catalogue: Path, templates: Path, engine, host: str, port: int, whole: list[Path]) -> int:
     preview = Preview(catalogue, templates, engine, log=lambda text: print(text, file=sys.stderr, flush=True))
+    try:
+        server = bind(preview, host, port)  # before the first build, which takes a while on a large catalogue
+    except PortBusy as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print("Đang dựng trang xem trước…", file=sys.stderr, flush=True)
     if not preview.start():
+        server.server_close()
         print("Hãy sửa catalogue.yml rồi chạy lại lệnh xem trước.", file=sys.stderr)
         return 1
-    server = preview.serve(host, port)
     observer = preview.watch(catalogue, whole)
     print(f"Xem trước tại http://{host}:{port}/ — lưu tệp là trang tự cập nhật; Ctrl+C để dừng.",
           file=sys.stderr, flush=True)

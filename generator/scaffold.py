@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.model import CODE_PATTERN, Catalogue
+from generator import placeholders
 from generator import schema as schemas
 from generator.pages import environment
 from generator.schema import SCHEMA_DIR
@@ -44,10 +45,11 @@ def new_procedure(catalogue: Catalogue, *, code: str, name: str, agency: str, fi
     agency = _pick(agency, catalogue.agencies, "cơ quan")
     field = _pick(field, catalogue.fields, "lĩnh vực")
     tiers = [_pick(t, catalogue.tiers, "cấp") for t in tiers] or [next(iter(catalogue.tiers))]
+    guessed = not online_url and level >= 3  # the portal's address, for the editor to check
     online_url = online_url or (catalogue.info.portal_url if level >= 3 else None)
     if level >= 3 and not online_url:
         raise ScaffoldError("thủ tục mức độ 3, 4 cần địa chỉ nộp trực tuyến: thêm --online-url https://…")
-    existing = {e.procedure.code: e.source for e in catalogue.entries}
+    existing = {e.procedure.code: e.source for e in catalogue.entries + catalogue.drafts}
     if code in existing:
         raise ScaffoldError(f"mã “{code}” đã có trong {existing[code]}")
     target = catalogue.directory / field / f"{code}.yml"
@@ -59,6 +61,7 @@ def new_procedure(catalogue: Catalogue, *, code: str, name: str, agency: str, fi
     text = env.get_template("new-procedure.yml.j2").render(
         schema=Path(schema).as_posix(), code=quote(code), name=quote(name.strip()), agency=agency, field=field,
         tiers=tiers, level=level, today=(today or date.today()).isoformat(),
+        rewrite=placeholders.REWRITE, check=placeholders.CHECK, guessed=guessed,
         online_url=quote(online_url) if online_url else None)
     target.parent.mkdir(parents=True, exist_ok=True)
     if not (catalogue.directory / SCHEMA_DIR / "procedure.schema.json").exists():
@@ -86,7 +89,7 @@ def adopt(catalogue: Catalogue, base, code: str, overrides: dict | None = None) 
         raise ScaffoldError(f"bộ gốc không có thủ tục mã “{code}”{hint}")
     if not isinstance(lent, BaseProcedure):
         raise ScaffoldError(f"thủ tục “{code}” của bộ gốc có lỗi ({lent}); hãy chạy validate để xem")
-    existing = {e.procedure.code: e.source for e in catalogue.entries}
+    existing = {e.procedure.code: e.source for e in catalogue.entries + catalogue.drafts}
     if code in existing:
         raise ScaffoldError(f"mã “{code}” đã có trong {existing[code]}")
     procedure = lent.entry.procedure

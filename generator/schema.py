@@ -44,7 +44,8 @@ def procedure_schema(info: CatalogueInfo | None) -> dict:
     props = schema["properties"]
     props["code"]["pattern"] = f"^{CODE_PATTERN.pattern}$"
     form = schema["$defs"]["Form"]["properties"]["file"]
-    form["pattern"] = r"(?i)\.(" + "|".join(DOCUMENT_EXTENSIONS) + r")$"
+    # ECMA-262 has no inline (?i) flag, and editors' tools compile patterns as ECMA-262: any case, spelled out.
+    form["pattern"] = r"\.(" + "|".join(_any_case(e) for e in DOCUMENT_EXTENSIONS) + r")$"
     if info is not None:
         props["agency"].update(_ids(info.agencies))
         props["field"].update(_ids(info.fields))
@@ -61,6 +62,11 @@ def procedure_schema(info: CatalogueInfo | None) -> dict:
                       "if": {"properties": {"level": {"minimum": 3}}, "required": ["level"]},
                       "then": {"required": ["online_url"]}}
     return schema
+
+
+def _any_case(word: str) -> str:
+    """``pdf`` → ``[pP][dD][fF]``: a case-insensitive match without flags."""
+    return "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in word)
 
 
 def _present(*keys: str) -> dict:

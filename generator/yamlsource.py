@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from generator import placeholders
 from generator.diagnostics import Diagnostic
 
 Path_ = tuple  # a location inside a document: ("documents", 2, "form")
@@ -65,6 +66,7 @@ class YamlDocument:
     data: Any
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    checked_lines: frozenset[int] = frozenset()  # lines ending in the scaffold's “check this” comment
 
     def position(self, path: Path_, prefer_key: bool = False) -> tuple[int, int]:
         """Best (line, column) for a location, falling back to its nearest ancestor."""
@@ -115,8 +117,12 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
         if offending == "\t" or "tab" in problem:
             message = "không được dùng phím Tab để thụt lề; hãy dùng dấu cách"
         else:
-            message = _SYNTAX_MESSAGES.get(problem) or next(
-                (m for p, m in _SYNTAX_MESSAGES.items() if problem.startswith(p)), f"({problem})")
+            cause = _unclosed_quote(text, line) or _misindented_key(text, line)
+            if cause:
+                line, col, message = cause
+            else:
+                message = _SYNTAX_MESSAGES.get(problem) or next(
+                    (m for p, m in _SYNTAX_MESSAGES.items() if problem.startswith(p)), f"({problem})")
         return None, [error(line, col, "lỗi cú pháp YAML: " + message)]
     except yaml.reader.ReaderError as exc:  # control characters such as NUL
         before = text.encode("utf-8")[: exc.position]  # libyaml counts bytes here, not characters
@@ -132,9 +138,63 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
         return None, [error(1, 1, "tệp rỗng")]
 
     doc = YamlDocument(data=None)
+    if placeholders.CHECK in text:  # a comment, which the node tree does not keep
+        doc.checked_lines = frozenset(n for n, line in enumerate(text.splitlines(), 1) if placeholders.CHECK in line)
     diagnostics: list[Diagnostic] = []
     doc.data = _convert(root, (), doc, diagnostics, error)
     return doc, diagnostics
+
+
+# A line that starts a value: "key: …" or "- …" or "- key: …", with what follows the marker.
+_VALUE_START = re.compile(r"^(\s*)(?:- +)?(?:([^\s#:\"'][^:#]*?):(?: +|$))?(.*)$")
+_KEY_LINE = re.compile(r"^(\s*(?:- +)*)([^\s#\"'-][^:#]*?):(?: |$)")
+
+
+def _unclosed_quote(text: str, error_line: int) -> tuple[int, int, str] | None:
+    """A quoted value opened on a line before the error and never closed on that line.
+
+    libyaml reads on into the following lines and fails far below, where nothing is
+    wrong; the editor must act where the quote was opened.
+    """
+    lines = text.splitlines()[:error_line]
+    for number, line in enumerate(lines, 1):
+        match = _VALUE_START.match(line)
+        value = match.group(3) if match else ""
+        if not value or value[0] not in "\"'":
+            continue
+        # A quoted value may span lines; one that closes only on the error line swallowed the lines
+        # between (the closing quote is the next value's opening one): that is the unclosed one.
+        quote, rest = value[0], "\n".join([value[1:], *lines[number:error_line - 1]])
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        if not closed:
+            sign = "kép (\")" if quote == '"' else "đơn (')"
+            return number, len(line) - len(value) + 1, (
+                f"dấu nháy {sign} mở ở đây chưa được đóng; hãy thêm dấu nháy {sign} ở cuối giá trị trên dòng này")
+    return None
+
+
+def _misindented_key(text: str, error_line: int) -> tuple[int, int, str] | None:
+    """A key indented one to three spaces off its siblings above: named as an indentation
+    problem, not as the list or colon problem libyaml reports for it."""
+    lines = text.splitlines()
+    if not 0 < error_line <= len(lines):
+        return None
+    here = _KEY_LINE.match(lines[error_line - 1])
+    if not here:
+        return None
+    column = len(here.group(1))
+    for line in reversed(lines[:error_line - 1]):
+        above = _KEY_LINE.match(line)
+        if not line.strip() or line.lstrip().startswith("#") or not above:
+            continue
+        sibling = len(above.group(1))
+        if sibling != column and abs(sibling - column) <= 3:
+            key = here.group(2).strip()
+            return error_line, column + 1, (
+                f"khóa “{key}” thụt lề {column} dấu cách, khác khóa “{above.group(2).strip()}” ngay trên "
+                f"({sibling} dấu cách); các khóa cùng một khối phải thẳng cột: hãy thụt lề {sibling} dấu cách")
+        return None
+    return None
 
 
 def _anchors_and_aliases(text: str, error) -> list[Diagnostic]:

@@ -33,8 +33,9 @@ CSV = "\ufeff" + "\r\n".join([
     "10;2.001422;Không có cơ quan;;Cấp tỉnh;2;",
 ]) + "\r\n"
 
-NEXT = ("Tiếp theo: điền nội dung các tệp vừa tạo (thay các dòng “(viết lại)”, kiểm tra online_url) "
-        "rồi chạy: python -m generator validate")
+NEXT = ("Tiếp theo: điền nội dung các tệp vừa tạo (viết lại các dòng có “(viết lại)”, kiểm tra các giá trị có chú "
+        "thích “# (kiểm tra lại)” rồi xóa chú thích) và chạy: python -m generator validate. Tệp còn các dấu đó chưa "
+        "lên trang web.")
 
 CSV_REPORT = [
     "Đọc danh-muc.csv: dòng tiêu đề là dòng 4.",
@@ -48,7 +49,7 @@ CSV_REPORT = [
     "Dòng 13: đã tạo catalogue/tu-phap/2.001419.yml (mức độ 1 vì chưa ghi mức độ)",
     "Dòng 14: bỏ qua — mã “2.001 420” chỉ được gồm chữ, số, dấu chấm và gạch ngang",
     "Dòng 15: bỏ qua — không hiểu mức độ “Không” (ghi 1–4, “Toàn trình”, “Một phần” hoặc để trống)",
-    "Dòng 16: bỏ qua — thiếu cơ quan thực hiện",
+    "Dòng 16: bỏ qua — ô Cơ quan thực hiện trống",
     "Đã thêm vào catalogue.yml: lĩnh vực “Tư pháp” (tu-phap); cơ quan “Công an tỉnh” (cong-an-tinh); "
     "cấp “Cấp huyện” (huyen).",
     "Đã tạo 4 tệp, bỏ qua 6 dòng; thêm 1 lĩnh vực, 1 cơ quan, 1 cấp vào catalogue.yml.",
@@ -80,9 +81,14 @@ def _procedures(directory: Path) -> set[str]:
 
 
 def _check_created(catalogue: Path, created: dict) -> None:
+    """Every stub valid, and a draft: its placeholders are reported and keep it off the site."""
     result = load_catalogue(catalogue)
-    assert result.diagnostics == []
-    procedures = {e.source.relative_to(catalogue).as_posix(): e.procedure for e in result.catalogue.entries}
+    assert result.ok
+    assert {(d.file, d.key) for d in result.diagnostics} == {
+        (str(catalogue / path), key) for path, (*_, level) in created.items()
+        for key in ["steps[0]", "steps[1]"] + (["online_url"] if level >= 3 else [])}
+    procedures = {e.source.relative_to(catalogue).as_posix(): e.procedure for e in result.catalogue.drafts}
+    assert set(procedures) >= set(created)
     for path, (name, agency, field, tiers, level) in created.items():
         p = procedures[path]
         assert (p.code, p.name, p.agency, p.field, p.tiers, p.level) == \
@@ -90,7 +96,7 @@ def _check_created(catalogue: Path, created: dict) -> None:
         assert p.online_url == ("https://dichvucong.example.vn" if level >= 3 else None)
     validate = run_cli("validate", "--catalogue", str(catalogue))
     assert validate.returncode == 0, validate.stdout + validate.stderr
-    assert validate.stdout == ""
+    assert run_cli("validate", "--strict", "--catalogue", str(catalogue)).returncode == 1
 
 
 @pytest.fixture
@@ -104,9 +110,9 @@ def test_csv_import_creates_stubs_and_registry_entries(workdir: Path) -> None:
     catalogue = workdir / "catalogue"
     before = _snapshot(catalogue)
     run = _import(workdir, workdir / "danh-muc.csv")
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 1, run.stderr  # rows were skipped: CI can tell
     assert run.stdout.splitlines() == CSV_REPORT
-    assert run.stderr == ""
+    assert run.stderr == "Mã thoát 1: 6 dòng bị bỏ qua (lý do ở từng dòng trên).\n"
     assert _procedures(catalogue) == {p for p in before if p.endswith(".yml") and p != "catalogue.yml"} | set(
         CSV_CREATED)
     after = _snapshot(catalogue)
@@ -126,7 +132,7 @@ def test_csv_import_creates_stubs_and_registry_entries(workdir: Path) -> None:
     # Importing the same list again creates nothing and changes nothing.
     before_again = _snapshot(catalogue)
     again = _import(workdir, workdir / "danh-muc.csv")
-    assert again.returncode == 0, again.stderr
+    assert again.returncode == 1, again.stderr
     lines = again.stdout.splitlines()
     for path in CSV_CREATED:
         code = Path(path).stem
@@ -141,7 +147,7 @@ def test_dry_run_writes_nothing_and_reports_the_same_plan(workdir: Path) -> None
     catalogue = workdir / "catalogue"
     before = _snapshot(catalogue)
     run = _import(workdir, workdir / "danh-muc.csv", "--dry-run")
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 1, run.stderr
     assert _snapshot(catalogue) == before
     lines = run.stdout.splitlines()
     assert lines[0] == "Chạy thử (--dry-run): không ghi tệp nào."
@@ -185,7 +191,7 @@ def test_xlsx_import_reads_merged_cells_and_refuses_codes_excel_may_have_changed
     _xlsx(workdir / "danh-muc.xlsx")
     before = _snapshot(catalogue)
     run = _import(workdir, workdir / "danh-muc.xlsx")
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 1, run.stderr
     assert run.stdout.splitlines() == [
         "Đọc danh-muc.xlsx, trang tính “Danh mục”: dòng tiêu đề là dòng 3.",
         "Dòng 5: đã tạo catalogue/ho-tich/1.000081.yml",
@@ -229,7 +235,7 @@ def test_registry_lists_keep_their_layout_line_endings_and_comments(workdir: Pat
     old = text.replace("\n", "\r\n")
     info.write_bytes(old.encode("utf-8"))
     run = _import(workdir, workdir / "danh-muc.csv")
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode == 1, run.stdout + run.stderr
     expected = (old.replace("    name: Cấp xã\r\n", '    name: Cấp xã\r\n  - id: huyen\r\n    name: "Cấp huyện"\r\n')
                 .replace("    # mô tả thêm của mục cuối\r\n",
                          '    # mô tả thêm của mục cuối\r\n- id: tu-phap\r\n  name: "Tư pháp"\r\n')
@@ -322,3 +328,20 @@ def test_sections_set_tier_and_field_and_abolished_procedures_are_not_imported(t
         "chung-thuc/3.000001.yml": ("Chứng thực hợp đồng", "so-tu-phap", "chung-thuc", ["tinh"], 3),
         "ho-tich/3.000002.yml": ("Đăng ký giám hộ", "ubnd-xa", "ho-tich", ["xa"], 2),
     })
+
+
+def test_a_missing_column_is_said_once_about_the_header_and_an_empty_cell_as_such(workdir: Path) -> None:
+    source = workdir / "thieu-cot.csv"
+    source.write_text("Mã thủ tục,Tên thủ tục,Cơ quan thực hiện,Mức độ\n"
+                      "3.000011,Thủ tục một,Sở Tư pháp,2\n3.000012,Thủ tục hai,Sở Tư pháp,2\n", encoding="utf-8")
+    run = _import(workdir, source)
+    lines = run.stdout.splitlines()
+    assert run.returncode == 1
+    assert sum("Bảng không có cột “Lĩnh vực”" in line for line in lines) == 1
+    assert "Dòng 2: bỏ qua — không rõ lĩnh vực" in lines and "Dòng 3: bỏ qua — không rõ lĩnh vực" in lines
+    empty = workdir / "o-trong.csv"
+    empty.write_text("Mã thủ tục,Tên thủ tục,Lĩnh vực,Cơ quan thực hiện,Mức độ\n"
+                     "3.000013,Thủ tục ba,,Sở Tư pháp,2\n", encoding="utf-8")
+    lines = _import(workdir, empty).stdout.splitlines()
+    assert "Dòng 2: bỏ qua — ô Lĩnh vực trống và chưa có dòng “Lĩnh vực …” phía trên" in lines
+    assert not any("Bảng không có cột" in line for line in lines)

@@ -23,11 +23,40 @@ def test_new_file_is_valid_and_points_to_the_schema(base_catalogue) -> None:
     assert text.startswith("# yaml-language-server: $schema=../.schema/procedure.schema.json\n")
     assert (base_catalogue / ".schema" / "procedure.schema.json").is_file()
     result = load_catalogue(base_catalogue)
-    assert result.diagnostics == []
-    created = next(e.procedure for e in result.catalogue.entries if e.procedure.code == "9.300001")
+    assert result.ok  # valid, but a draft: its placeholders keep it off the site (test below)
+    created = next(e.procedure for e in result.catalogue.drafts if e.procedure.code == "9.300001")
     assert (created.name, created.tiers, created.level) == (name, ["xa", "tinh"], 4)
     assert created.online_url == "https://dichvucong.example.vn"  # the catalogue's portal, to be checked
     assert yaml.safe_load(text)["name"] == name
+
+
+def test_placeholders_are_reported_at_their_lines_fail_strict_and_stay_off_the_site(base_catalogue,
+                                                                                    tmp_path) -> None:
+    run = _new(base_catalogue, "--code", "9.300002", "--name", "Thủ tục mới", "--agency", "ubnd-xa",
+               "--field", "ho-tich", "--tiers", "xa", "--level", "3")
+    assert run.returncode == 0, run.stderr
+    path = base_catalogue / "ho-tich" / "9.300002.yml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    url_line = next(n for n, line in enumerate(lines, 1) if line.startswith("online_url:"))
+    step_lines = [n for n, line in enumerate(lines, 1) if line.startswith("  - ") and "(viết lại)" in line]
+    assert "Bước" not in "\n".join(lines)  # the page numbers the steps itself
+    validate = run_cli("validate", "--catalogue", str(base_catalogue), cwd=tmp_path)
+    placeholders = [line for line in validate.stdout.splitlines() if "9.300002.yml" in line]
+    assert [line.split(":")[1] for line in placeholders] == [str(url_line), *map(str, step_lines)]
+    assert all(": warning: " in line for line in placeholders) and "online_url" in placeholders[0]
+    assert validate.returncode == 0 and "chưa lên trang web" in validate.stderr
+    assert run_cli("validate", "--strict", "--catalogue", str(base_catalogue)).returncode == 1
+    site = tmp_path / "site"
+    build = run_cli("build", "--catalogue", str(base_catalogue), "--site-dir", str(site))
+    assert build.returncode == 0, build.stderr
+    assert "Chưa đưa lên trang web 1 thủ tục" in build.stderr and "9.300002" in build.stderr
+    assert not (site / "thu-tuc" / "9.300002").exists() and (site / "thu-tuc" / "1.001193").exists()
+    # The editor rewrites the steps and checks the address: the procedure is published.
+    text = path.read_text(encoding="utf-8").replace("  # (kiểm tra lại)", "").replace("(viết lại) ", "")
+    path.write_text(text, encoding="utf-8")
+    assert run_cli("validate", "--strict", "--catalogue", str(base_catalogue)).returncode == 0
+    assert run_cli("build", "--catalogue", str(base_catalogue), "--site-dir", str(site)).returncode == 0
+    assert (site / "thu-tuc" / "9.300002" / "index.html").exists()
 
 
 def test_new_never_overwrites(base_catalogue) -> None:
@@ -58,7 +87,8 @@ def test_new_level_3_needs_an_online_address(base_catalogue) -> None:
     assert refused.returncode == 1 and "--online-url" in refused.stderr
     made = _new(base_catalogue, *flags, "--online-url", "https://dvc.example.vn/nop")
     assert made.returncode == 0, made.stderr
-    assert load_catalogue(base_catalogue).diagnostics == []
+    result = load_catalogue(base_catalogue)  # the address the editor gave is not a guess to check
+    assert result.ok and [d.key for d in result.diagnostics] == ["steps[0]", "steps[1]"]
 
 
 def test_new_in_a_script_names_the_missing_flags(base_catalogue) -> None:

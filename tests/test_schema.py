@@ -100,3 +100,61 @@ def test_schema_accepts_the_national_catalogue(national: Path) -> None:
     checker = _validator(result.catalogue.info)
     rejected = [p.name for p in procedure_files(national) if not checker.is_valid(_data(p))]
     assert rejected == []
+
+
+# --- the schema as editors' tools read it: ECMA-262 patterns --------------------------------
+
+
+def _patterns(node) -> list[str]:
+    if isinstance(node, dict):
+        return [v for k, v in node.items() if k == "pattern" and isinstance(v, str)] + \
+            [p for k, v in node.items() if k != "pattern" for p in _patterns(v)]
+    if isinstance(node, list):
+        return [p for v in node for p in _patterns(v)]
+    return []
+
+
+GENERATED = {name: generated for name, generated in schema.schemas(load_catalogue(BASE).catalogue.info).items()}
+PATTERNS = sorted({p for generated in GENERATED.values() for p in _patterns(generated)})
+
+
+def test_every_pattern_is_ecma_262_as_the_checkers_compile_it() -> None:
+    """check-jsonschema's default engine (regress, Rust's ECMA-262) compiles each pattern."""
+    import regress
+
+    assert PATTERNS
+    for pattern in PATTERNS:
+        regress.Regex(pattern)  # raises on (?i) and other non-ECMA syntax
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="Node.js not installed: VS Code's RegExp check not run")
+def test_every_pattern_compiles_in_javascript_as_vs_code_does(tmp_path: Path) -> None:
+    """VS Code's YAML language server compiles patterns with JavaScript's ``new RegExp(p, "u")``."""
+    import json
+    import subprocess
+
+    script = ("const ps = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "for (const p of ps) { try { new RegExp(p, 'u'); new RegExp(p); } catch (e) { console.log(p + ' ' + e); } }")
+    run = subprocess.run(["node", "-e", script], input=json.dumps(PATTERNS), capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout == "", run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_check_jsonschema_accepts_each_schema_with_its_default_regex_engine(name: str, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / name
+    path.write_text(json.dumps(GENERATED[name], ensure_ascii=False), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "check_jsonschema", "--check-metaschema", str(path)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_form_file_pattern_matches_any_case_like_the_validator() -> None:
+    import regress
+
+    pattern = regress.Regex(GENERATED["procedure.schema.json"]["$defs"]["Form"]["properties"]["file"]["pattern"])
+    assert pattern.find("mau/To-Khai.PDF") and pattern.find("mau/to-khai.docx")
+    assert not pattern.find("mau/to-khai.exe") and not pattern.find("mau/to-khai.pdf.exe")

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import NATIONAL, ROOT
 from generator.loader import load_catalogue
 from generator.search import fold, shard_of
 from helpers import serve
@@ -152,13 +152,19 @@ def test_exact_names_without_diacritics_come_first_in_the_sample(page, sample_se
 @pytest.mark.national
 def test_national_query_sets_over_http_and_file(page, national_site, national_offline_site) -> None:
     """The held-out set was written without seeing the engine: it must reach the 95 % goal.
-    The tuning set (harder, and the one the ranking was tuned on) guards against regressions."""
+    The tuning sets (harder, and the ones the ranking was tuned on) guard against regressions."""
     holdout, tuning = _queries("national-holdout.yml"), _queries("national-queries.yml")
     with serve(national_site) as base:
         recall, by_kind, misses, tops = _recall(page, base, holdout)
         assert recall >= 0.95, f"held-out recall@5 {recall:.1%} {by_kind}\n" + "\n".join(misses)
         tuned, by_kind, misses, _ = _recall(page, base, tuning)
         assert tuned >= 0.90, f"tuning-set recall@5 {tuned:.1%} {by_kind}\n" + "\n".join(misses)
+        patterns, by_kind, misses, _ = _recall(page, base, _queries("national-patterns.yml"))
+        assert patterns >= 0.90, f"patterns recall@5 {patterns:.1%} {by_kind}\n" + "\n".join(misses)
+        # The second held-out set is a guard only: the engine was never tuned on it (85.8 % when first
+        # measured after Search II, 70.0 % before it); falling below is a regression to look into.
+        unseen, by_kind, misses, _ = _recall(page, base, _queries("national-holdout-2.yml"))
+        assert unseen >= 0.85, f"held-out set 2 recall@5 {unseen:.1%} {by_kind}\n" + "\n".join(misses)
         assert not [u for u in page.requests if not u.startswith(base)]
     offline = national_offline_site.as_uri() + "/"
     _, _, _, offline_tops = _recall(page, offline, holdout[::4], offline=True)
@@ -175,3 +181,105 @@ def test_exact_national_names_without_diacritics_come_first(page, national, nati
             if not top or top[0] not in query["expect"]:
                 wrong.append(f"{query['q']!r} → {top} (expected {query['expect']})")
     assert wrong == []
+
+
+# --- Search II: the words people actually use (examples of our own, on the sample) ----------
+
+
+def _state(page, base: str, query: str) -> dict:
+    page.goto(_search_url(base, query))
+    page.wait_for_selector("#tthc-results[data-state=done]", state="attached")
+    return {"codes": page.eval_on_selector_all("#tthc-results li", "els => els.map(e => e.dataset.code)"),
+            "status": page.inner_text("#tthc-status"),
+            "help": page.inner_text("#tthc-help") if page.is_visible("#tthc-help") else "",
+            "suggest": page.inner_text("#tthc-suggest") if page.is_visible("#tthc-suggest") else ""}
+
+
+@pytest.mark.parametrize("query", ["1.001193", "1 001193", "1,001193", "1001193", "001193", "thủ tục 1.001193"])
+def test_a_code_typed_any_way_finds_its_procedure(page, sample_server, query) -> None:
+    assert _state(page, sample_server, query)["codes"][0] == "1.001193"
+
+
+def test_a_code_with_one_digit_wrong_still_finds_it_below_exact_codes(page, sample_server) -> None:
+    assert _state(page, sample_server, "1.001198")["codes"][0] == "1.001193"
+
+
+@pytest.mark.parametrize("query, code", [
+    ("ddawng kys khai sinh", "1.001193"),  # Telex with the input method off
+    ("ddawng kys kaet hon", "1.000894"),  # … and a slip besides
+    ("khai tuwr", "1.000656"),
+])
+def test_telex_left_in_the_words_is_read_as_vietnamese(page, sample_server, query, code) -> None:
+    assert code in _state(page, sample_server, query)["codes"][:2]
+
+
+@pytest.mark.parametrize("query, code", [
+    ("đăng ký kết hôn cần những gì", "1.000894"),
+    ("cho hỏi làm lại giấy phép lái xe mất bao lâu", "3.000348"),
+    ("dang ky tam tru het bao nhieu tien", "1.004194"),
+    ("khai tử cho bố ở đâu", "1.000656"),
+])
+def test_questions_lose_their_frame_and_keep_the_content_words(page, sample_server, query, code) -> None:
+    assert code in _state(page, sample_server, query)["codes"][:2]
+
+
+@pytest.mark.parametrize("query, code", [
+    ("mất bằng lái", "3.000348"),
+    ("làm giấy chứng tử", "1.000656"),
+    ("mo quan an", "1.001612"),
+    ("đổi tên cho con", "1.004859"),
+    ("giấy độc thân", "1.004873"),
+])
+def test_everyday_words_reach_the_official_procedure(page, sample_server, query, code) -> None:
+    assert code in _state(page, sample_server, query)["codes"][:3]
+
+
+def test_a_rare_concept_outweighs_the_common_words_around_it(page, sample_server) -> None:
+    codes = _state(page, sample_server, "LLTP bị sai thông tin cần cấp lại")["codes"]
+    names = {e.procedure.code: e.procedure.name for e in load_catalogue(ROOT / "procedures").catalogue.entries}
+    assert codes and all("lý lịch tư pháp" in names[c].lower() for c in codes[:2])
+
+
+def test_a_typo_is_read_as_the_closest_word_and_offered_as_a_corrected_query(page, sample_server) -> None:
+    state = _state(page, sample_server, "xac nhan tinh trang hon nhn")
+    assert state["codes"][0] == "1.004873"
+    assert state["suggest"] == "Có phải bạn muốn tìm: xac nhan tinh trang hon nhan?"
+    page.click("#tthc-suggest a")
+    page.wait_for_function("document.querySelector('#tthc-q').value === 'xac nhan tinh trang hon nhan'")
+    page.wait_for_selector("#tthc-results[data-state=done]", state="attached")
+    assert "q=xac+nhan+tinh+trang+hon+nhan" in page.url
+    assert page.locator("#tthc-results li").first.get_attribute("data-code") == "1.004873"
+
+
+def test_weak_results_say_so_and_offer_ways_in_instead_of_noise(page, sample_server) -> None:
+    state = _state(page, sample_server, "nuôi cá sấu làm cảnh")
+    assert state["status"].startswith("Không có thủ tục nào khớp rõ với “nuôi cá sấu làm cảnh”")
+    assert len(state["codes"]) <= 5
+    assert "mọi lĩnh vực" in state["help"]
+    for href in page.eval_on_selector_all("#tthc-help a", "els => els.map(e => e.href)"):
+        assert page.request.get(href).ok, href  # every way in exists
+    nothing = _state(page, sample_server, "qwzx vbnm")
+    assert nothing["codes"] == [] and nothing["status"] == "Không tìm thấy thủ tục nào cho “qwzx vbnm”."
+    assert "thủ tục theo cơ quan" in nothing["help"]
+
+
+def test_a_precise_query_lists_its_answers_not_every_name_with_one_common_word(page, sample_server) -> None:
+    entries = load_catalogue(ROOT / "procedures").catalogue.entries
+    with_both = [e for e in entries if "khai sinh" in fold(e.procedure.name)]
+    state = _state(page, sample_server, "đăng ký khai sinh")
+    assert state["status"] == f"Tìm thấy {len(state['codes'])} thủ tục."
+    assert len(state["codes"]) <= len(with_both) + 2  # not every “đăng ký …” of the catalogue
+    assert len([e for e in entries if "dang ki" in fold(e.procedure.name)]) > len(state["codes"])
+
+
+@pytest.mark.national
+def test_typed_marks_tell_words_apart_and_rare_concepts_dominate_on_national(page, national_site) -> None:
+    entries = load_catalogue(NATIONAL).catalogue.entries
+    names = {e.procedure.code: e.procedure.name.lower() for e in entries}
+    with serve(national_site) as base:
+        mine = _state(page, base, "đóng cửa mỏ khoáng sản")["codes"][:5]
+        assert mine and all(" mỏ " in f" {names[c]} " for c in mine)
+        opened = _state(page, base, "công bố mở cảng cá")["codes"][:3]
+        assert opened and all(" mở " in f" {names[c]} " for c in opened)
+        record = _state(page, base, "LLTP bị sai thông tin")["codes"][:4]
+        assert all("lý lịch tư pháp" in names[c] for c in record)

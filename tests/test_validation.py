@@ -190,3 +190,30 @@ def test_true_and_false_are_read_only_where_the_format_wants_them(case: str, mes
     catalogue = copy_base(tmp_path / "catalogue")
     _install(FIXTURES / "invalid" / case, catalogue)
     assert [d.message for d in load_catalogue(catalogue).diagnostics] == [message]
+
+
+# What each common YAML mistake is called: the real cause, at the line where the editor acts.
+YAML_MISTAKES = {
+    "file_indent-3-spaces.yml": "khóa “note” thụt lề 3 dấu cách, khác khóa “fee” ngay trên (4 dấu cách)",
+    "file_indent-5-spaces.yml": "khóa “note” thụt lề 5 dấu cách, khác khóa “fee” ngay trên (4 dấu cách)",
+    "file_unclosed-quote.yml": "dấu nháy kép (\") mở ở đây chưa được đóng",
+    "results_colon-in-item.yml": "hãy đặt cả mục trong dấu nháy kép: \"Kết quả: Giấy chứng nhận\"",
+}
+
+
+@pytest.mark.parametrize("name", sorted(YAML_MISTAKES))
+def test_each_common_yaml_mistake_names_its_real_cause(name: str, tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(FIXTURES / "invalid" / name, catalogue)
+    [problem] = [d for d in load_catalogue(catalogue, display_root=catalogue).diagnostics if d.file == name]
+    assert YAML_MISTAKES[name] in problem.message
+
+
+def test_forms_beside_an_unreadable_file_are_not_called_unused(tmp_path: Path) -> None:
+    """A typo in the YAML must not come with advice to delete the procedure's forms."""
+    catalogue = copy_base(tmp_path / "catalogue")
+    source = catalogue / "ho-tich" / "1.001193.yml"
+    source.write_text(source.read_text(encoding="utf-8").replace("name: Đăng ký khai sinh", 'name: "Đăng ký'),
+                      encoding="utf-8")
+    found = load_catalogue(catalogue, display_root=catalogue).diagnostics
+    assert [(d.file, d.line) for d in found] == [("ho-tich/1.001193.yml", 2)]

@@ -17,7 +17,7 @@
   var status = document.getElementById("tthc-status");
   var list = document.getElementById("tthc-results");
   var more = document.getElementById("tthc-more");
-  var help = document.getElementById("tthc-help");
+  var help = document.getElementById("tthc-help"), suggest = document.getElementById("tthc-suggest");
 
   var LONE_Y = /\b(b|c|ch|d|g|gh|h|k|kh|l|m|n|nh|p|ph|qu|r|s|t|th|tr|v|x)y\b/g;
   function fold(text) {
@@ -408,7 +408,9 @@
           if (found && found.score > best) { best = found.score; coverage = Math.max(coverage, found.coverage); }
           joined = joined || !!(found && found.joined);
         });
-        if (!best && !all.length && !wanted.codes.length && !wanted.suffixes.length && hasFilter(filters)) best = 1;
+        if (!best && !all.length && !wanted.codes.length && !wanted.suffixes.length && hasFilter(filters)) {
+          best = coverage = 1;  // a filter alone lists what passes it
+        }
         if (best > 0) hits.push({ doc: doc, score: best, coverage: coverage, joined: joined });
       });
       hits.sort(function (a, b) { return b.score - a.score || a.doc.name.localeCompare(b.doc.name, "vi"); });
@@ -417,7 +419,7 @@
       var content = tokens.filter(function (t) { return !FILLERS[t.f]; }).length;
       var top = hits[0];
       return { hits: relevant(hits, content), started: started, suggestion: suggestion(tokens, fixes),
-               weak: !!top && (top.coverage < 0.5 || (content >= 2 && !top.joined)) };
+               weak: !!top && tokens.length > 0 && (top.coverage < 0.5 || (content >= 2 && !top.joined)) };
     });
   }
 
@@ -522,13 +524,13 @@
     more.hidden = hits.length <= shown;
   }
 
-  // When results are weak or missing: a corrected query, the closest topics, the browse pages.
+  // A corrected query above the list; when results are weak or missing, the closest topics
+  // and the browse pages below it.
   function renderHelp(found, hits, state) {
-    help.textContent = "";
-    var weak = !hits.length || found.weak;
-    if (found.suggestion && (weak || hits.length < 3)) {
-      var p = document.createElement("p"), a = document.createElement("a");
-      p.appendChild(document.createTextNode("Có phải bạn muốn tìm: "));
+    suggest.textContent = "";
+    if (found.suggestion) {
+      var a = document.createElement("a");
+      suggest.appendChild(document.createTextNode("Có phải bạn muốn tìm: "));
       a.href = "?" + new URLSearchParams({ q: found.suggestion }).toString();
       a.textContent = found.suggestion;
       a.addEventListener("click", function (event) {
@@ -537,29 +539,27 @@
         writeState(next);
         go(next);
       });
-      p.appendChild(a);
-      p.appendChild(document.createTextNode("?"));
-      help.appendChild(p);
+      suggest.appendChild(a);
+      suggest.appendChild(document.createTextNode("?"));
     }
-    if (weak) {
-      var topics = [];
-      hits.slice(0, 5).forEach(function (h) { if (topics.indexOf(h.doc.field) < 0) topics.push(h.doc.field); });
-      var tips = document.createElement("p");
-      tips.appendChild(document.createTextNode(hits.length ? "Hãy thử gõ tên giấy tờ hoặc việc cần làm, ít từ hơn, hoặc xem " :
-        "Hãy thử gõ ít từ hơn, bỏ bớt bộ lọc, hoặc xem "));
-      var links = topics.slice(0, 3).map(function (f) {
-        return [core.fields[f][1], "linh-vuc/" + core.fields[f][0] + "/"];
-      }).concat([["mọi lĩnh vực", "linh-vuc/"], ["thủ tục theo cơ quan", "co-quan/"]]);
-      links.forEach(function (link, i) {
-        var a = document.createElement("a");
-        a.href = ROOT + link[1] + (DIRECTORY_URLS ? "" : "index.html");
-        a.textContent = link[0];
-        tips.appendChild(a);
-        tips.appendChild(document.createTextNode(i === links.length - 1 ? "." : i === links.length - 2 ? " hoặc " : ", "));
-      });
-      help.appendChild(tips);
-    }
-    help.hidden = !help.childNodes.length;
+    suggest.hidden = !found.suggestion;
+    help.textContent = "";
+    help.hidden = !(!hits.length || found.weak);
+    if (help.hidden) return;
+    var topics = [];
+    hits.slice(0, 5).forEach(function (h) { if (topics.indexOf(h.doc.field) < 0) topics.push(h.doc.field); });
+    help.appendChild(document.createTextNode(hits.length ? "Hãy thử gõ tên giấy tờ hoặc việc cần làm, ít từ hơn, hoặc xem " :
+      "Hãy thử gõ ít từ hơn, bỏ bớt bộ lọc, hoặc xem "));
+    var links = topics.slice(0, 3).map(function (f) {
+      return [core.fields[f][1], "linh-vuc/" + core.fields[f][0] + "/"];
+    }).concat([["mọi lĩnh vực", "linh-vuc/"], ["thủ tục theo cơ quan", "co-quan/"]]);
+    links.forEach(function (link, i) {
+      var a = document.createElement("a");
+      a.href = ROOT + link[1] + (DIRECTORY_URLS ? "" : "index.html");
+      a.textContent = link[0];
+      help.appendChild(a);
+      help.appendChild(document.createTextNode(i === links.length - 1 ? "." : i === links.length - 2 ? " hoặc " : ", "));
+    });
   }
 
   function readState() {
@@ -581,7 +581,7 @@
     input.value = state.q;
     if (hasFilter(state.filters)) box.querySelector(".tthc-filters").open = true;
     if (!state.q.trim() && !hasFilter(state.filters)) {
-      list.textContent = ""; more.hidden = true; help.hidden = true;
+      list.textContent = ""; more.hidden = true; help.hidden = true; suggest.hidden = true;
       status.textContent = "Nhập tên thủ tục, mã thủ tục hoặc từ khóa, có dấu hoặc không dấu.";
       if (core) renderFacets(docs.map(function (d) { return { doc: d }; }), state.filters);
       list.setAttribute("data-state", "done");

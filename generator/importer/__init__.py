@@ -50,7 +50,7 @@ from generator.importer.catalogue_edit import _replace, edit_catalogue
 from generator.importer.failure import ImportFailure
 from generator.importer.header import HEADER_SEARCH_ROWS, Layout, find_layout
 from generator.importer.report import ImportReport
-from generator.importer.rows import _Adoption, _Importer, _Planned
+from generator.importer.rows import UNKNOWN_AGENCY, UNKNOWN_FIELD, _Adoption, _Importer, _Planned
 from generator.importer.spreadsheet import Sheet, read_sheets
 from generator.loader import CATALOGUE_FILE, with_base_registries
 from generator.model import Catalogue
@@ -82,7 +82,7 @@ def import_file(source: Path, catalogue: Catalogue, *, dry_run: bool = False, sh
     table, layout = _choose(read_sheets(source, sheet), source)
     importer = _Importer(catalogue, layout, root, base.inheritable if base is not None else None)
     report = ImportReport(source, table.name, table.rows[layout.header_rows[0]][0],
-                          [c for c in layout.ignored if not re.fullmatch(r"\(?\d+\)?", c)], dry_run)
+                          [c for c in layout.ignored if not re.fullmatch(r"\(?\d+\)?", c)], [], dry_run)
     planned: list[_Planned] = []
     adopted: list[_Adoption] = []
     for number, cells in table.rows[layout.header_rows[-1] + 1:]:
@@ -95,6 +95,9 @@ def import_file(source: Path, catalogue: Catalogue, *, dry_run: bool = False, sh
             report.outcomes.append(result.outcome)
         elif result is not None:
             report.outcomes.append(result)
+    reasons = {o.reason for o in report.outcomes}
+    report.missing_columns = [name for reason, name in ((UNKNOWN_FIELD, "Lĩnh vực"), (UNKNOWN_AGENCY, "Cơ quan thực hiện"))
+                              if reason in reasons]  # said once about the header, not once per row
     report.added = {key: list(r.added) for key, r in importer.registries.items() if r.added}
     report.by_slug = [(key, text, entry_id, r.ids[entry_id]) for key, r in importer.registries.items()
                       for text, entry_id in r.by_slug.items()]
@@ -107,7 +110,7 @@ def import_file(source: Path, catalogue: Catalogue, *, dry_run: bool = False, sh
         if not dry_run:
             _replace(info_path, encoded)
             catalogue = Catalogue(info=info, directory=catalogue.directory, entries=catalogue.entries,
-                                  synonyms=catalogue.synonyms)
+                                  synonyms=catalogue.synonyms, drafts=catalogue.drafts)
             if (catalogue.directory / schemas.SCHEMA_DIR).is_dir():
                 schemas.write(catalogue.directory, info)  # the editors' schema must know the new ids
     report.inherited = len(adopted)

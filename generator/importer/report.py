@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import placeholders
 from generator.importer.registry import REGISTRIES
 from generator.loader import display_path
 
@@ -23,6 +24,7 @@ class ImportReport:
     sheet: str | None
     header_row: int
     ignored_columns: list[str]
+    missing_columns: list[str]  # columns a stub needs that the header does not have, as editors name them
     dry_run: bool
     outcomes: list[Outcome] = field(default_factory=list)
     added: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -35,6 +37,10 @@ class ImportReport:
     def created(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.path is not None]
 
+    @property
+    def skipped(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.path is None]
+
     def lines(self, root: Path) -> list[str]:
         out = []
         if self.dry_run:
@@ -43,6 +49,10 @@ class ImportReport:
         out.append(f"Đọc {self.source.name}{where}: dòng tiêu đề là dòng {self.header_row}.")
         if self.ignored_columns:
             out.append("Không dùng các cột: " + ", ".join(f"“{c}”" for c in self.ignored_columns) + ".")
+        if self.missing_columns:
+            out.append("Bảng không có cột " + ", ".join(f"“{c}”" for c in self.missing_columns) + ": thủ tục mà bộ "
+                       "gốc chưa có cần cột này (hoặc dòng tiêu đề phần như “Lĩnh vực …”) mới tạo được tệp; hãy "
+                       "thêm cột vào bảng rồi nhập lại.")
         verb = "sẽ tạo" if self.dry_run else "đã tạo"
         for o in self.outcomes:
             text = f"{verb} {display_path(o.path, root)}" if o.path else f"bỏ qua — {o.reason}"
@@ -71,6 +81,7 @@ class ImportReport:
         if self.dry_run:
             out.append("Chạy lại không có --dry-run để tạo tệp.")
         elif self.created:
-            out.append("Tiếp theo: điền nội dung các tệp vừa tạo (thay các dòng “(viết lại)”, kiểm tra online_url) "
-                       "rồi chạy: python -m generator validate")
+            out.append(f"Tiếp theo: điền nội dung các tệp vừa tạo (viết lại các dòng có “{placeholders.REWRITE}”, "
+                       f"kiểm tra các giá trị có chú thích “{placeholders.CHECK}” rồi xóa chú thích) và chạy: "
+                       "python -m generator validate. Tệp còn các dấu đó chưa lên trang web.")
         return out

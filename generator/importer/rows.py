@@ -29,6 +29,11 @@ _PART_WORDS = ("moi ban hanh", "sua doi", "bo sung", "thay the", "bai bo")
 _NOT_MARKED = {"", "0", "khong", "-"}
 
 
+# Why a row is skipped when its sheet lacks a column: short, as the report explains the header once.
+UNKNOWN_FIELD = "không rõ lĩnh vực"
+UNKNOWN_AGENCY = "không rõ cơ quan thực hiện"
+
+
 def _split(text: str, tiers: bool = False) -> list[str]:
     """Several names in one cell: tiers by , ; / or “và”; agencies only by ; or line."""
     pattern = r"[,;/\n+]|\s+và\s+" if tiers else r"[;\n]"
@@ -45,8 +50,8 @@ def _section(cells: list[str]) -> str | None:
 
 def existing_codes(catalogue: Catalogue) -> dict[str, Path]:
     """Every code in a procedure file, including files that do not validate: never overwrite work."""
-    codes = {e.procedure.code: e.source for e in catalogue.entries}
-    known = {e.source for e in catalogue.entries}
+    codes = {e.procedure.code: e.source for e in catalogue.entries + catalogue.drafts}
+    known = {e.source for e in catalogue.entries + catalogue.drafts}
     for path in procedure_files(catalogue.directory):
         if path in known:
             continue
@@ -144,11 +149,12 @@ class _Importer:
             return skip(f"mức độ {level} cần địa chỉ nộp trực tuyến nhưng catalogue.yml chưa có portal_url; "
                         "hãy thêm portal_url hoặc tạo tệp bằng lệnh new --online-url")
         field_text = _cell(cells, columns.get("field")) or self.section["field"]
-        if not field_text:
-            return skip("không rõ lĩnh vực (không có cột Lĩnh vực và chưa có dòng “Lĩnh vực …” phía trên)")
+        if not field_text:  # a missing column is said once, above the rows (ImportReport.missing_columns)
+            return skip("ô Lĩnh vực trống và chưa có dòng “Lĩnh vực …” phía trên" if "field" in columns
+                        else UNKNOWN_FIELD)
         agencies = _split(_cell(cells, columns.get("agency")))
         if not agencies:
-            return skip("thiếu cơ quan thực hiện")
+            return skip("ô Cơ quan thực hiện trống" if "agency" in columns else UNKNOWN_AGENCY)
         if len(agencies) > 1:
             notes.append("chỉ ghi cơ quan đầu tiên; còn: " + ", ".join(f"“{a}”" for a in agencies[1:]))
         refs = {"fields": [self.registries["fields"].find(field_text)],

@@ -208,8 +208,16 @@ def new_procedure(args) -> int:
     if missing and not sys.stdin.isatty():
         print("Thiếu: " + ", ".join("--" + key for key in missing), file=sys.stderr)
         return 1
-    for key in missing:
-        values[key] = input(f"{_PROMPTS[key]}: ").strip()
+    checks = _answer_checks(result.catalogue)
+    for key in missing:  # each answer checked at once, asked again until it is right
+        options = _options(result.catalogue, key)
+        while True:
+            answer = input(f"{_PROMPTS[key]}{options}: ").strip()
+            problem = checks[key](answer)
+            if not problem:
+                values[key] = answer
+                break
+            print(f"  {problem}", file=sys.stderr)
     try:
         level = int(values["level"])
     except ValueError:
@@ -225,6 +233,45 @@ def new_procedure(args) -> int:
     print(path.as_posix())
     print("Đã tạo tệp; hãy điền nội dung rồi chạy: python -m generator validate", file=sys.stderr)
     return 0
+
+
+def _options(catalogue, key: str) -> str:
+    """The ids a prompt takes, listed when there are few enough to read."""
+    registry = {"agency": catalogue.agencies, "field": catalogue.fields, "tiers": catalogue.tiers}.get(key)
+    if registry is None:
+        return ""
+    ids = sorted(registry)
+    return f" (có: {', '.join(ids)})" if len(ids) <= 12 else f" ({len(ids)} mã; gõ sai sẽ được gợi ý mã gần nhất)"
+
+
+def _answer_checks(catalogue) -> dict:
+    """Per prompt: the answer → why it cannot be used (Vietnamese), or None."""
+    import difflib
+
+    from generator.model import CODE_PATTERN
+
+    taken = {e.procedure.code for e in catalogue.entries + catalogue.drafts}
+
+    def registry_id(known: dict, what: str):
+        def check(answer: str) -> str | None:
+            for value in [a.strip() for a in answer.split(",")] if what == "cấp" else [answer]:
+                if value not in known:
+                    close = difflib.get_close_matches(value, list(known), n=3)
+                    hint = f"; có phải là {', '.join(f'“{c}”' for c in close)}?" if close else ""
+                    return f"{what} “{value}” không có trong catalogue.yml{hint}"
+            return None if answer else f"hãy nhập mã {what}"
+        return check
+
+    return {
+        "code": lambda a: ("mã thủ tục chỉ gồm chữ, số, dấu chấm và gạch ngang, ví dụ 1.001193"
+                           if not CODE_PATTERN.fullmatch(a) else f"mã “{a}” đã có trong bộ thủ tục" if a in taken
+                           else None),
+        "name": lambda a: None if a else "tên thủ tục không được để trống",
+        "agency": registry_id(catalogue.agencies, "cơ quan"),
+        "field": registry_id(catalogue.fields, "lĩnh vực"),
+        "tiers": registry_id(catalogue.tiers, "cấp"),
+        "level": lambda a: None if a in ("1", "2", "3", "4") else "mức độ phải là 1, 2, 3 hoặc 4",
+    }
 
 
 def import_procedures(args) -> int:

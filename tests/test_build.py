@@ -203,3 +203,15 @@ def test_national_catalogue_validates_and_builds(national_site: Path) -> None:
     assert len(list((national_site / "thu-tuc").glob("*/*.pdf"))) == len(list(NATIONAL.rglob("*.pdf")))  # 940
     assert _broken_links(national_site) == []
     assert _external_resources(national_site) == []
+
+
+def test_a_catalogue_with_empty_groups_links_to_no_missing_page(tmp_path: Path) -> None:
+    """The test catalogue has no procedure at levels 1 and 3: nothing may link to their lists."""
+    catalogue = copy_base(tmp_path / "catalogue")
+    levels = {e.procedure.level for e in load_catalogue(catalogue).catalogue.entries}
+    assert {1, 3} - levels == {1, 3}
+    site = tmp_path / "site"
+    run = run_cli("build", "--catalogue", str(catalogue), "--site-dir", str(site))
+    assert run.returncode == 0, run.stderr
+    assert not (site / "muc-do" / "1").exists()
+    assert _broken_links(site) == []

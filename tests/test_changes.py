@@ -314,3 +314,18 @@ def test_fill_in_form_changes_are_reported_item_by_item(tmp_path: Path) -> None:
     for line in ("- Họ và tên", "+ Họ và tên (bắt buộc)", "- Giới tính: Nam / Nữ", "+ Giới tính: Nam / Nữ / Khác"):
         assert line in run.stdout, run.stdout
     assert "Phần: Người yêu cầu" not in run.stdout  # an unchanged heading is no change
+
+
+def test_a_long_value_changed_in_one_place_shows_that_place_not_two_whole_lines() -> None:
+    from generator.changes import Change, ProcedureChanges, ProcedureRef, Report, as_markdown, as_text
+
+    fee = ("Lệ phí đăng ký doanh nghiệp 50.000 đồng/lần; phí công bố thông tin doanh nghiệp 100.000 đồng/lần "
+           "(Thông tư số 47/2019/TT-BTC); hỏi mức thu hiện hành khi nộp hồ sơ tại Phòng Đăng ký kinh doanh")
+    report = Report(rev="HEAD", changed=[ProcedureChanges(ProcedureRef("2.002041", "Đổi tên doanh nghiệp"), [
+        Change("phí, lệ phí (trực tiếp)", fee, fee.replace("100.000", "150.000"))])])
+    lines = as_text(report).splitlines()
+    assert "      - … tin doanh nghiệp 100.000 đồng/lần (Thông tư …" in lines
+    assert "      + … tin doanh nghiệp 150.000 đồng/lần (Thông tư …" in lines
+    assert all(len(line) < 80 for line in lines)
+    markdown = as_markdown(report)
+    assert "trước: … tin doanh nghiệp 100.000 đồng/lần (Thông tư …" in markdown

@@ -95,3 +95,44 @@ def test_new_in_a_script_names_the_missing_flags(base_catalogue) -> None:
     run = _new(base_catalogue, "--code", "9.300004")
     assert run.returncode == 1
     assert run.stderr.strip() == "Thiếu: --name, --agency, --field, --tiers, --level"
+
+
+def test_new_at_a_terminal_lists_the_ids_and_checks_each_answer_at_once(base_catalogue) -> None:
+    """An editor at a terminal: each prompt lists what it takes, and a wrong answer is asked again."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    answers = ["1.001193", "9.300005", "Thủ tục hỏi đáp", "ubnd-xaa", "ubnd-xa", "ho-tich", "xa", "5", "1"]
+    main, child = pty.openpty()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen([sys.executable, "-m", "generator", "new", "--catalogue", str(base_catalogue)],
+                               stdin=child, stdout=child, stderr=child, cwd=ROOT, env=env, close_fds=True)
+    os.close(child)
+    output = b""
+    for answer in answers:
+        deadline = time.monotonic() + 30
+        while not output.rstrip().endswith(b":") and time.monotonic() < deadline:
+            output += os.read(main, 4096)
+        os.write(main, answer.encode() + b"\n")
+        output += b"\n"
+    process.wait(timeout=60)
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    text = output.decode("utf-8", "replace")
+    assert process.returncode == 0, text
+    assert "Cơ quan (mã) (có: so-tu-phap, ubnd-xa):" in text
+    assert "mã “1.001193” đã có trong bộ thủ tục" in text  # said right after the code, not at the end
+    assert "cơ quan “ubnd-xaa” không có trong catalogue.yml; có phải là “ubnd-xa”" in text
+    assert "mức độ phải là 1, 2, 3 hoặc 4" in text
+    assert (base_catalogue / "ho-tich" / "9.300005.yml").is_file()

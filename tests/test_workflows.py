@@ -153,7 +153,7 @@ def test_both_services_run_the_readme_commands_chromium_included() -> None:
     assert build["container"] == "python:3.11-bookworm"
     runs = [line for step in build["steps"] for line in _script_lines(step.get("run", ""))]
     assert [line for line in runs if line in _readme_commands()] == _readme_commands()
-    assert ".venv/bin/python -m generator validate --format github" in runs
+    assert ".venv/bin/python -m generator validate --format github --strict" in runs
     assert any(re.search(r"apt-get install -y .*\bchromium\b", line) for line in runs)
     steps = [s.get("uses") or s.get("run") for s in build["steps"]]
     assert steps.index("make test") < next(i for i, s in enumerate(steps) if "upload-pages-artifact" in s)

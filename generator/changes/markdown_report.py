@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from generator.changes.phrases import ABSENT, _hidden, _missing, _no_changes, _problem_heading, _short, _summary
+from generator.changes.phrases import (ABSENT, _changed_part, _hidden, _missing, _no_changes, _problem_heading,
+                                       _short, _summary)
 from generator.changes.report import VALIDATE, Change, Report
 from generator.loader import CATALOGUE_FILE
 
@@ -45,6 +46,8 @@ def _markdown_change(change: Change) -> list[str]:
     old, new = change.old or ABSENT, change.new or ABSENT
     if _short(old, new):
         return [f"- {label}: {md(old)} → {md(new)}"]
+    if change.old and change.new:
+        old, new = _changed_part(change.old, change.new)
     return [f"- {label}:", f"  - trước: {md(old)}", f"  - sau: {md(new)}"]
 
 

@@ -32,6 +32,28 @@ def _short(old: str, new: str) -> bool:
     return "\n" not in old + new and len(old) + len(new) <= 80
 
 
+def _changed_part(old: str, new: str, context: int = 3) -> tuple[str, str]:
+    """What differs between two long texts, with a few words around it and “…” for the rest.
+
+    A fee edited from “… 10.000 đồng/lần …” to “… 15.000 đồng/lần …” in a 200-character
+    line must not read as two whole lines a reviewer has to compare word by word.
+    """
+    a, b = old.split(), new.split()
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    first, keep_end = max(start - context, 0), max(end - context, 0)
+
+    def part(words: list[str]) -> str:
+        text = " ".join(words[first:len(words) - keep_end])
+        return ("… " if first else "") + text + (" …" if keep_end else "")
+
+    return part(a), part(b)
+
+
 def _hidden(problem: FileProblem) -> str:
     return ", ".join(f"{p.code} {p.name}" for p in problem.hidden)
 

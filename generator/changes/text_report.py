@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from generator.changes.phrases import ABSENT, _hidden, _missing, _no_changes, _problem_heading, _short, _summary
+from generator.changes.phrases import (ABSENT, _changed_part, _hidden, _missing, _no_changes, _problem_heading,
+                                       _short, _summary)
 from generator.changes.report import Change, Report
 from generator.loader import CATALOGUE_FILE
 
@@ -15,8 +16,11 @@ def _text_change(change: Change, pad: str) -> list[str]:
     old, new = change.old or ABSENT, change.new or ABSENT
     if _short(old, new):
         return [f"{pad}{change.label}: {old} → {new}"]
-    return [f"{pad}{change.label}:"] + ([f"{pad}  - {change.old}"] if change.old else []) + \
-        ([f"{pad}  + {change.new}"] if change.new else [])
+    if change.old and change.new:
+        old, new = _changed_part(change.old, change.new)
+    else:
+        old, new = change.old, change.new
+    return [f"{pad}{change.label}:"] + ([f"{pad}  - {old}"] if old else []) + ([f"{pad}  + {new}"] if new else [])
 
 
 def as_text(report: Report) -> str:

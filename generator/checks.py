@@ -46,6 +46,7 @@ PROCEDURE_RULES: dict[str, list[str]] = {
     "updated": ["cũ hơn `review_after_days` ngày (nếu `catalogue.yml` có khóa này) thì bị cảnh báo"],
 }
 CATALOGUE_RULES: dict[str, list[str]] = {
+    "featured": ["mỗi mục là mã của một thủ tục có trong bộ (có tệp trong thư mục của bộ)"],
     "base": ["thư mục phải có thật và có `catalogue.yml` hợp lệ; lỗi của bộ gốc được báo với đường dẫn của bộ gốc",
              "bộ gốc không được dẫn ngược lại bộ này (vòng lặp)"],
     **{f"{registry}[].id": [f"không trùng với mã khác trong `{registry}`",
@@ -302,4 +303,16 @@ def warn_unused_forms(catalogue: Catalogue, parsed, root_display, unread: Iterab
                 out.append(Diagnostic(root_display(Path(full)), 1, 1, "",
                                       "không thủ tục nào dùng tệp biểu mẫu này (forms[].file); "
                                       "hãy gắn vào thủ tục hoặc xóa tệp", Severity.WARNING))
+    return out
+
+
+def check_featured(data: object, doc: YamlDocument, display: str, codes: set[str]) -> list[Diagnostic]:
+    """``featured`` codes in catalogue.yml that name no procedure of the catalogue."""
+    items = data.get("featured") if isinstance(data, dict) else None
+    out = []
+    for i, code in enumerate(items if isinstance(items, list) else []):
+        if isinstance(code, str) and code.strip() and code.strip() not in codes:
+            close = difflib.get_close_matches(code.strip(), list(codes), n=1, cutoff=0.8)
+            hint = f"; có phải là “{close[0]}”?" if close else ""
+            out.append(_at(display, doc, ("featured", i), f"không có thủ tục mã “{code.strip()}” trong bộ{hint}"))
     return out

@@ -270,6 +270,9 @@ def load_catalogue(directory: Path, display_root: Path | None = None, today: dat
             result.diagnostics += checks.warn_unused_forms(catalogue, parsed, lambda p: display_path(p, root), unread)
         catalogue.entries.sort(key=lambda e: e.procedure.code)
         result.catalogue = catalogue
+        if not as_base:
+            result.diagnostics += checks.check_featured(
+                info_doc.data, info_doc, info_display, {e.procedure.code for e in catalogue.entries + catalogue.drafts})
     for procedure, doc, path, display in parsed:
         code = _text(doc.data.get("code"))
         if code and code not in result.inheritable:

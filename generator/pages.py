@@ -60,6 +60,13 @@ class SiteContent:
 
 
 PROCEDURES = "thu-tuc"
+# What most citizens come for, by national code, when catalogue.yml lists no ``featured``: birth,
+# marriage, death, residence, ID card, driving licence, land title, household business,
+# judicial record, certified copies, one-off social insurance. Only those the catalogue has.
+FEATURED_DEFAULT = ("1.001193", "1.000894", "1.000656", "1.004222", "1.004194", "1.014063", "3.000347",
+                    "1.012786", "1.001612", "3.000333", "2.000815", "1.001613")
+HOME_FEATURED = 8
+HOME_FIELDS = 8  # the largest fields on the home page; all of them one tap away
 BLANK_FORMS = "mau-trong"  # thu-tuc/<code>/mau-trong/<form id>.docx and .pdf
 
 
@@ -73,13 +80,20 @@ def fill_path(code: str, form_id: str) -> str:
 
 
 EDITORS = "soan-thao.md"  # the format page for editors, linked from docs/huong-dan.md
+LOOKUP = "tra-cuu-ho-so/index.md"  # checking a dossier already submitted, when catalogue.yml says how
+
+
+def _has_lookup(catalogue: Catalogue) -> bool:
+    lookup = catalogue.info.status_lookup
+    return bool(lookup and (lookup.sms_number or lookup.url))
 
 
 def _in_nav(path: str) -> bool:
     """Whether the engine may list a page in the navigation: not the thousands of procedure
-    pages (a nav that long makes a build quadratic), not one group's list, not the editors' or
-    the open-data page (linked from the home page and the guide)."""
-    return not (path.startswith(PROCEDURES + "/") or path.count("/") > 1 or path in (EDITORS, open_data.PAGE))
+    pages (a nav that long makes a build quadratic), not one group's list, not the editors',
+    the open-data or the look-up page (linked from the home page, the guide, every procedure)."""
+    return not (path.startswith(PROCEDURES + "/") or path.count("/") > 1 or
+                path in (EDITORS, open_data.PAGE, LOOKUP))
 
 
 @dataclass(frozen=True)
@@ -142,8 +156,15 @@ def environment(templates: Path, autoescape: bool = True) -> jinja2.Environment:
         comment_end_string="##}",
     )
     env.filters["vn_date"] = vn_date
+    env.filters["task_name"] = task_name
     env.filters["code_spans"] = code_spans
     return env
+
+
+def task_name(name: str) -> str:
+    """A procedure's name as a task on the home page: “Đăng ký khai sinh”, not “Thủ tục đăng ký khai sinh”."""
+    name = re.sub(r"^Thủ tục\s+", "", name)
+    return name[:1].upper() + name[1:]
 
 
 def code_spans(text: str) -> Markup:
@@ -214,6 +235,7 @@ class _Builder:
 
         markdown = self.env.get_template(template).render(
             catalogue=self.catalogue, info=self.catalogue.info, levels=LEVELS, browses=BROWSES,
+            lookup_page=rel(LOOKUP) if _has_lookup(self.catalogue) else None,
             rel=rel, proc=lambda code: rel(procedure_path(code)), title=title,
             fill=lambda code, form_id: rel(fill_path(code, form_id)),
             channel_names=CHANNEL_NAMES, **context)
@@ -278,19 +300,31 @@ class _Builder:
                     tuple((e.procedure.code, e.procedure.name, e.procedure.field, d["form"], d["asset"], d["size"])
                           for e, d in forms), forms=forms)
         level_counts = Counter(e.procedure.level for e in self.entries)
+        featured = self._featured()
+        fields = self.registry("fields")
+        largest = sorted(fields, key=lambda r: -len(r[3]))[:HOME_FIELDS]
         self.render("home.md.j2", "index.md", self.catalogue.info.title,
-                    (len(self.entries), tuple(sorted(level_counts.items())), len(forms),
-                     tuple((i, len(es)) for i, _, _, es in self.registry("fields"))), entries=self.entries,
-                    level_counts=level_counts, fields=self.registry("fields"), form_count=len(forms))
+                    (len(self.entries), tuple(sorted(level_counts.items())), len(forms), len(fields),
+                     tuple((i, n, len(es)) for i, n, _, es in largest), tuple(_listed(e) for e in featured)),
+                    entries=self.entries, level_counts=level_counts, fields=fields, form_count=len(forms),
+                    featured=featured, largest=largest)
         self.stats = stats = statistics.figures(self.catalogue)  # the open data publishes the same figures
         self.render("statistics.md.j2", "thong-ke/index.md", "Thống kê", (stats,), stats=stats,
                     charts=charts.for_page(stats), top=charts.TOP, number=vn_number, percent=vn_percent,
                     share=statistics.share)
         self.render("faq.md.j2", "hoi-dap/index.md", "Hỏi đáp về dịch vụ công trực tuyến", ())
+        if _has_lookup(self.catalogue):
+            self.render("lookup.md.j2", LOOKUP, "Tra cứu hồ sơ đã nộp", ())
         self.render("search.md.j2", "tim-kiem/index.md", "Tìm thủ tục", (), directory_urls=self.urls.directory_urls)
         self.render("reference.md.j2", EDITORS, "Soạn thảo thủ tục: định dạng tệp", (),
                     ref=reference.build(self.catalogue.info))
         return self.content
+
+    def _featured(self) -> list[Entry]:
+        """The home page's most-used procedures: catalogue.yml's ``featured``, else the tool's list."""
+        by_code = {e.procedure.code: e for e in self.entries}
+        codes = self.catalogue.info.featured or FEATURED_DEFAULT
+        return [by_code[c] for c in codes if c in by_code][:HOME_FEATURED]
 
     def _blank_forms(self, entry: Entry, form: Form) -> list[dict]:
         """The blank DOCX and PDF of a form that defines its fields; the preview makes them

@@ -154,6 +154,7 @@ def build_index(catalogue: Catalogue, memo: TermMemo | None = None) -> SearchInd
         "agencies": [[i, catalogue.agencies[i].name] for i in agencies],
         "tiers": [[i, catalogue.tiers[i].name] for i in tiers],
         "synonyms": synonyms,
+        "pages": _service_pages(catalogue),
     }
     shards: dict[int, dict[str, str]] = {}
     for term, ids in encoded.items():
@@ -162,6 +163,19 @@ def build_index(catalogue: Catalogue, memo: TermMemo | None = None) -> SearchInd
         core=f"tthcSearch.core({_json(core)});\n",
         shards={n: f"tthcSearch.shard({n},{_json(terms)});\n" for n, terms in sorted(shards.items())},
     )
+
+
+# Pages that are not procedures but answer a search: what people type for them, folded.
+LOOKUP_WORDS = ("tra cuu ho so", "kiem tra ho so", "tinh trang ho so", "ho so da nop", "ho so den dau",
+                "ma ho so", "theo doi ho so", "tra cuu ket qua", "ho so cua toi", "tien do ho so")
+
+
+def _service_pages(catalogue: Catalogue) -> list:
+    """[title, site path, phrases] of the service pages the site has (the dossier look-up)."""
+    lookup = catalogue.info.status_lookup
+    if not (lookup and (lookup.sms_number or lookup.url)):
+        return []
+    return [["Tra cứu hồ sơ đã nộp", "tra-cuu-ho-so/", list(LOOKUP_WORDS)]]
 
 
 def _json(value) -> str:

@@ -73,3 +73,12 @@ def test_every_page_says_its_footer_in_vietnamese(phone, sample_site) -> None:
         assert "Made with" not in html, page
         if "md-copyright" in html:
             assert "Trang web được dựng tự động" in html, page
+
+
+@pytest.mark.parametrize("query", ["tra cứu hồ sơ", "kiem tra ho so da nop", "hồ sơ của tôi đến đâu rồi"])
+def test_searching_for_the_look_up_finds_it(phone, sample_server, query) -> None:
+    phone.goto(sample_server + "tim-kiem/?q=" + quote(query))
+    phone.wait_for_selector("#tthc-results[data-state=done]", state="attached")
+    link = phone.locator("#tthc-pages a")
+    assert link.inner_text() == "Tra cứu hồ sơ đã nộp"
+    assert phone.request.get(link.evaluate("e => e.href")).ok

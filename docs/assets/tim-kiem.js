@@ -18,6 +18,7 @@
   var list = document.getElementById("tthc-results");
   var more = document.getElementById("tthc-more");
   var help = document.getElementById("tthc-help"), suggest = document.getElementById("tthc-suggest");
+  var pages = document.getElementById("tthc-pages");
 
   var LONE_Y = /\b(b|c|ch|d|g|gh|h|k|kh|l|m|n|nh|p|ph|qu|r|s|t|th|tr|v|x)y\b/g;
   function fold(text) {
@@ -524,6 +525,21 @@
     more.hidden = hits.length <= shown;
   }
 
+  // A page of the site that is the answer rather than a procedure ("tra cứu hồ sơ"), above the list.
+  function renderPages(query) {
+    var q = " " + fold(query) + " ";
+    pages.textContent = "";
+    (core.pages || []).forEach(function (page) {
+      if (!page[2].some(function (phrase) { return q.indexOf(" " + phrase + " ") >= 0; })) return;
+      var a = document.createElement("a");
+      a.href = ROOT + page[1] + (DIRECTORY_URLS ? "" : "index.html");
+      a.className = "tthc-button tthc-button--primary";
+      a.textContent = page[0];
+      pages.appendChild(a);
+    });
+    pages.hidden = !pages.childNodes.length;
+  }
+
   // A corrected query above the list; when results are weak or missing, the closest topics
   // and the browse pages below it.
   function renderHelp(found, hits, state) {
@@ -581,7 +597,7 @@
     input.value = state.q;
     if (hasFilter(state.filters)) box.querySelector(".tthc-filters").open = true;
     if (!state.q.trim() && !hasFilter(state.filters)) {
-      list.textContent = ""; more.hidden = true; help.hidden = true; suggest.hidden = true;
+      list.textContent = ""; more.hidden = true; help.hidden = true; suggest.hidden = true; pages.hidden = true;
       status.textContent = "Nhập tên thủ tục, mã thủ tục hoặc từ khóa, có dấu hoặc không dấu.";
       if (core) renderFacets(docs.map(function (d) { return { doc: d }; }), state.filters);
       list.setAttribute("data-state", "done");
@@ -602,6 +618,7 @@
         found.weak ? "Không có thủ tục nào khớp rõ với " + quoted + ". Các thủ tục gần nhất:" :
         "Tìm thấy " + hits.length + " thủ tục.";
       renderHelp(found, hits, state);
+      renderPages(state.q);
       list.setAttribute("data-ms", String(Math.round(performance.now() - found.started)));
       list.setAttribute("data-state", "done");
     }).catch(function () {

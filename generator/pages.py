@@ -157,6 +157,7 @@ def environment(templates: Path, autoescape: bool = True) -> jinja2.Environment:
     )
     env.filters["vn_date"] = vn_date
     env.filters["task_name"] = task_name
+    env.filters["past_only"] = past_only
     env.filters["code_spans"] = code_spans
     return env
 
@@ -165,6 +166,16 @@ def task_name(name: str) -> str:
     """A procedure's name as a task on the home page: “Đăng ký khai sinh”, not “Thủ tục đăng ký khai sinh”."""
     name = re.sub(r"^Thủ tục\s+", "", name)
     return name[:1].upper() + name[1:]
+
+
+# A date field whose label says it is a birth or a death: such a day cannot be after today.
+_PAST_WORDS = re.compile(r"\b(sinh|mat|chet|qua doi|tu tran|ngay cap)\b")
+
+
+def past_only(label: str) -> bool:
+    from generator.search import fold
+
+    return bool(_PAST_WORDS.search(fold(label)))
 
 
 def code_spans(text: str) -> Markup:

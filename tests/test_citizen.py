@@ -82,3 +82,59 @@ def test_searching_for_the_look_up_finds_it(phone, sample_server, query) -> None
     link = phone.locator("#tthc-pages a")
     assert link.inner_text() == "Tra cứu hồ sơ đã nộp"
     assert phone.request.get(link.evaluate("e => e.href")).ok
+
+
+FORM = "thu-tuc/1.001193/khai/to-khai-dang-ky-khai-sinh/"
+SAMPLE_VALUE = {"date": "05/09/2024", "id-number": "001234567890", "phone": "0912 345 678", "number": "1",
+                "textarea": "Số 1, bản Mường Phăng", "text": "Nguyễn Thị Hoa"}
+
+
+def _fill_every_field(page) -> None:
+    for field in page.locator(".kb-field").all():
+        kind = field.get_attribute("data-type")
+        if kind == "choice":
+            field.locator("input").first.check()
+        elif kind == "checkbox":
+            field.locator("input").check()
+        else:
+            field.locator("input, textarea").first.fill(SAMPLE_VALUE.get(kind, "Nguyễn Thị Hoa"))
+
+
+def test_the_fill_in_form_is_a_button_beside_the_document_it_fills(phone, sample_server) -> None:
+    phone.goto(sample_server + "thu-tuc/1.001193/")
+    item = phone.locator(".tthc-checklist li", has_text="Tờ khai đăng ký khai sinh")
+    button = item.locator("a.tthc-fill")
+    assert button.inner_text() == "Khai trực tuyến"
+    box = button.bounding_box()
+    assert box["height"] >= 24 and box["width"] >= 24  # WCAG 2.2 target size
+    assert button.get_attribute("href").endswith("khai/to-khai-dang-ky-khai-sinh/")
+    assert "0 bản sao" not in phone.inner_text(".tthc-checklist")  # only what is needed
+
+
+def test_a_birth_date_in_the_future_is_refused(phone, sample_server) -> None:
+    phone.goto(sample_server + FORM)
+    _fill_every_field(phone)
+    birth = phone.locator(".kb-field[data-past] input").first
+    birth.fill("01/01/2999")
+    phone.click("text=Kiểm tra tờ khai")
+    assert "chưa tới" in phone.inner_text("#kb-errors-list")
+    birth.fill("01/01/2024")
+    phone.click("text=Kiểm tra tờ khai")
+    assert phone.locator("#kb-errors-list li").count() == 0
+
+
+def test_the_filled_form_prints_on_one_a4_sheet(browser, sample_server) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    for path in ("thu-tuc/1.001193/khai/to-khai-dang-ky-khai-sinh/", "thu-tuc/1.004837/khai/to-khai-dang-ky-giam-ho/"):
+        page.goto(sample_server + path)
+        _fill_every_field(page)
+        page.click("text=Kiểm tra tờ khai")
+        assert page.locator("#kb-errors-list li").count() == 0
+        page.emulate_media(media="print")
+        assert len(PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True))).pages) == 1, path
+        page.emulate_media(media="screen")
+    page.close()

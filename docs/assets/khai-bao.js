@@ -40,7 +40,7 @@
 
   // Phones' numeric keypads often have no "/", so 05092024 and 5.9.2024 are accepted
   // too and written back as 05/09/2024.
-  function checkDate(text) {
+  function checkDate(text, field) {
     var m = /^(\d{1,2})[\/.\- ](\d{1,2})[\/.\- ](\d{4})$/.exec(text) || /^(\d{2})(\d{2})(\d{4})$/.exec(text);
     if (!m) return { error: "Hãy viết ngày theo dạng ngày/tháng/năm, ví dụ 05/09/2024." };
     var d = +m[1], mo = +m[2], y = +m[3];
@@ -48,6 +48,9 @@
     var shown = pad(d) + "/" + pad(mo) + "/" + y;
     if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d) {
       return { error: "Ngày " + shown + " không có trên lịch; hãy xem lại ngày và tháng." };
+    }
+    if (field && field.hasAttribute("data-past") && date > new Date()) {  // a birth or a death: not yet
+      return { error: "Ngày " + shown + " là ngày chưa tới; hãy xem lại năm." };
     }
     return { value: shown };
   }
@@ -89,7 +92,7 @@
       if (!required) return { value: "" };
       return { error: type === "choice" ? "Hãy chọn một trong các lựa chọn." : "Chưa điền mục này." };
     }
-    return CHECKS[type] ? CHECKS[type](raw) : { value: raw };
+    return CHECKS[type] ? CHECKS[type](raw, field) : { value: raw };
   }
 
   function showError(field, message) {

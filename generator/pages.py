@@ -65,6 +65,7 @@ PROCEDURES = "thu-tuc"
 # judicial record, certified copies, one-off social insurance. Only those the catalogue has.
 FEATURED_DEFAULT = ("1.001193", "1.000894", "1.000656", "1.004222", "1.004194", "1.014063", "3.000347",
                     "1.012786", "1.001612", "3.000333", "2.000815", "1.001613")
+LIST_PAGE = 100  # procedures on one page of a group's list
 HOME_FEATURED = 8
 HOME_FIELDS = 8  # the largest fields on the home page; all of them one tap away
 BLANK_FORMS = "mau-trong"  # thu-tuc/<code>/mau-trong/<form id>.docx and .pdf
@@ -298,12 +299,8 @@ class _Builder:
             self.render("browse-index.md.j2", f"{browse.slug}/index.md", browse.title,
                         tuple((i, len(es)) for i, _, _, es in rows), kind=kind, browse=browse, rows=rows)
             for group_id, name, item, entries in rows:
-                if not entries:
-                    continue
-                self.render("browse-list.md.j2", f"{browse.slug}/{group_id}/index.md", name,
-                            tuple(_listed(e) for e in entries), kind=kind, browse=browse, item=item, name=name,
-                            entries=entries,
-                            by_field=self._by_field(entries) if len(entries) > 30 and kind != "fields" else None)
+                if entries:
+                    self._list_pages(kind, browse, group_id, name, item, entries)
 
         forms.sort(key=lambda pair: (sort_key(self.catalogue.fields[pair[0].procedure.field].name),
                                      sort_key(pair[1]["form"].title)))
@@ -388,12 +385,29 @@ class _Builder:
                 self.render("form.md.j2", fill_path(p.code, form.id), form.title, (p.code, p.name, form),
                             p=p, form=form, paper=blank_forms)
 
-    def _by_field(self, entries: list[Entry]) -> list[tuple[str, str, list[Entry]]]:
+    def _list_pages(self, kind: str, browse: Browse, group_id: str, name: str, item, entries: list[Entry]) -> None:
+        """One group's procedures, LIST_PAGE to a page: a national group (level 4: hundreds of
+        procedures) stays a short download on a phone, and every procedure keeps a plain link."""
+        grouped = len(entries) > 30 and kind != "fields"
+        if grouped:  # by field, then name, so each page's headings follow on from the last
+            names = {f: sort_key(self.catalogue.fields[f].name) for f in {e.procedure.field for e in entries}}
+            entries = sorted(entries, key=lambda e: (names[e.procedure.field], sort_key(e.procedure.name)))
+        chunks = [entries[i:i + LIST_PAGE] for i in range(0, len(entries), LIST_PAGE)]
+        paths = [f"{browse.slug}/{group_id}/index.md"] + [f"{browse.slug}/{group_id}/trang-{n}/index.md"
+                                                           for n in range(2, len(chunks) + 1)]
+        for number, (path, chunk) in enumerate(zip(paths, chunks), 1):
+            self.render("browse-list.md.j2", path, name if number == 1 else f"{name} (trang {number})",
+                        (tuple(_listed(e) for e in chunk), number, len(chunks), len(entries)),
+                        kind=kind, browse=browse, item=item, name=name, entries=chunk, total=len(entries),
+                        by_field=self._by_field(chunk, sort=False) if grouped else None,
+                        pages=paths if len(paths) > 1 else [], number=number)
+
+    def _by_field(self, entries: list[Entry], sort: bool = True) -> list[tuple[str, str, list[Entry]]]:
         grouped: dict[str, list[Entry]] = defaultdict(list)
         for e in entries:
             grouped[e.procedure.field].append(e)
         rows = [(f, self.catalogue.fields[f].name, es) for f, es in grouped.items()]
-        return sorted(rows, key=lambda r: sort_key(r[1]))
+        return sorted(rows, key=lambda r: sort_key(r[1])) if sort else rows
 
 
 def _listed(entry: Entry) -> tuple:

@@ -215,3 +215,33 @@ def test_a_catalogue_with_empty_groups_links_to_no_missing_page(tmp_path: Path) 
     assert run.returncode == 0, run.stderr
     assert not (site / "muc-do" / "1").exists()
     assert _broken_links(site) == []
+
+
+def test_a_long_group_is_split_into_short_pages_that_link_every_procedure(tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    template = (catalogue / "chung-thuc" / "2.000815.yml").read_text(encoding="utf-8")
+    for n in range(230):
+        (catalogue / "chung-thuc" / f"9.{n:06d}.yml").write_text(
+            template.replace('code: "2.000815"', f'code: "9.{n:06d}"').replace(
+                "name: Chứng thực bản sao từ bản chính", f"name: Thủ tục thử số {n:03d}"), encoding="utf-8")
+    site = tmp_path / "site"
+    run = run_cli("build", "--catalogue", str(catalogue), "--site-dir", str(site))
+    assert run.returncode == 0, run.stderr
+    pages = [site / "muc-do" / "2" / "index.html"] + [site / "muc-do" / "2" / f"trang-{n}" / "index.html"
+                                                      for n in (2, 3)]
+    assert all(p.is_file() for p in pages) and not (site / "muc-do" / "2" / "trang-4").exists()
+    linked = []
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        linked += re.findall(r'href="[./]*thu-tuc/([^/"]+)/"', html)
+        assert 'aria-label="Các trang của danh sách"' in html
+    assert sorted(linked) == sorted(["2.000815"] + [f"9.{n:06d}" for n in range(230)])  # each once, no JS
+    assert _broken_links(site) == []
+
+
+@pytest.mark.national
+def test_every_list_page_of_the_national_catalogue_is_short(national_site: Path) -> None:
+    sizes = {p.relative_to(national_site).as_posix(): p.stat().st_size
+             for slug in ("linh-vuc", "co-quan", "cap", "muc-do") for p in (national_site / slug).rglob("index.html")}
+    assert sizes and max(sizes.values()) <= 100_000, sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
+    assert (national_site / "index.html").stat().st_size <= 30_000  # the home page: tasks, not 139 fields

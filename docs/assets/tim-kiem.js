@@ -31,7 +31,7 @@
     return h % (count || core.shards);
   }
 
-  var core = null, docs = [], nameDf = {}, phraseDf = {}, vocabulary = [], spelled = {}, averageLength = 1;
+  var core = null, docs = [], nameDf = {}, phraseDf = {}, vocabulary = [], averageLength = 1;
   var shards = {}, waiting = {};
   window.tthcSearch = {
     core: function (data) { core = data; prepare(); resolve("core"); },
@@ -94,20 +94,36 @@
   function prepare() {
     docs = core.docs.map(function (d, id) {
       var folded = fold(d[1]).split(" ");
-      var set = {}, bigrams = {}, marks = {};
+      var set = {}, bigrams = {};
       folded.forEach(function (w, i) { set[w] = true; if (i) bigrams[folded[i - 1] + " " + w] = true; });
-      words(d[1]).forEach(function (w) {
-        var f = fold(w);
-        if (!f || f.indexOf(" ") >= 0) return;
-        (marks[f] = marks[f] || []).push(marksOf(w));
-        if (!spelled[f]) spelled[f] = w;
-      });
       Object.keys(set).forEach(function (w) { nameDf[w] = (nameDf[w] || 0) + 1; });
       return { id: id, code: d[0], name: d[1], field: d[2], agency: d[3], level: d[4], tiers: d[5],
-               words: folded, set: set, bigrams: bigrams, marks: marks, folded: folded.join(" ") };
+               words: folded, set: set, bigrams: bigrams, marks: null, folded: folded.join(" ") };
     });
     averageLength = docs.reduce(function (sum, d) { return sum + d.words.length; }, 0) / Math.max(docs.length, 1);
     vocabulary = Object.keys(nameDf);
+  }
+  // The marks of a name's words, worked out only when a query typed with marks needs them:
+  // every page load would otherwise pay for thousands of names on a slow phone.
+  function marksIn(doc) {
+    if (!doc.marks) {
+      doc.marks = {};
+      words(doc.name).forEach(function (w) {
+        var f = fold(w);
+        if (f && f.indexOf(" ") < 0) (doc.marks[f] = doc.marks[f] || []).push(marksOf(w));
+      });
+    }
+    return doc.marks;
+  }
+  // How the names spell a folded word, for a suggestion: the first name that has it.
+  function spelledAs(folded) {
+    for (var i = 0; i < docs.length; i++) {
+      if (docs[i].set[folded]) {
+        var found = words(docs[i].name).filter(function (w) { return fold(w) === folded; })[0];
+        if (found) return found;
+      }
+    }
+    return folded;
   }
 
   function idf(df) { return Math.log(1 + docs.length / (1 + df)); }
@@ -353,7 +369,7 @@
       if (!weight) return;
       if (unit.words.length === 1) {
         var w = unit.words[0], before = units[i - 1];
-        if (doc.set[w]) inName = markAgreement(unit.marks[0], doc.marks[w]);
+        if (doc.set[w]) inName = unit.marks[0] ? markAgreement(unit.marks[0], marksIn(doc)[w]) : 1;
         else if (i === last && w.length >= 2 && doc.words.some(function (x) { return x.lastIndexOf(w, 0) === 0; })) inName = 0.7;
         inBody = has(body, w, doc) ? 1 : 0;
         if (inName && before && before.words.length === 1 && doc.bigrams[before.words[0] + " " + w]) {
@@ -462,7 +478,7 @@
     if (!fixes.length) return null;
     var withMarks = tokens.some(function (t) { return t.marks; });  // typed without marks: suggest without
     var text = tokens.map(function (t) { return t.text; });
-    fixes.forEach(function (fix) { text[fix[0]] = withMarks && spelled[fix[1]] || fix[1]; });
+    fixes.forEach(function (fix) { text[fix[0]] = withMarks ? spelledAs(fix[1]) : fix[1]; });
     return text.join(" ");
   }
 

@@ -51,6 +51,7 @@ def on_config(config):
         config.site_url = content.site_url
     _state["content"] = content
     _state["titles"] = {}
+    _state["descriptions"] = {}
     _state["done"] = 0
     _state["progress"] = content.procedure_pages >= 500  # counted once: counting per page made builds quadratic
     return config
@@ -62,6 +63,7 @@ def on_files(files: Files, config) -> Files:
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
         _state["titles"][page.path] = page.title
+        _state["descriptions"][page.path] = page.description
     for asset in content.assets:
         files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
     for path, text in content.data.items():
@@ -83,8 +85,12 @@ def on_env(env, config, files):
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     title = _state["titles"].get(page.file.src_uri)
+    description = _state["descriptions"].get(page.file.src_uri)
+    if description:  # Material prints meta values unescaped, so they must be HTML-safe here
+        page.meta["description"] = str(escape(description))
+    if title is not None:  # for the link preview (templates/theme/main.html)
+        page.meta["og_title"] = str(escape(title))
     if title is not None and not page.is_homepage:  # the home page's <title> is the site name
-        # Material prints meta titles unescaped, so they must be HTML-safe here.
         page.meta["title"] = str(escape(title))
         _state["done"] += 1
         if _state["progress"] and page.file.src_uri.startswith(PROCEDURES + "/") and _state["done"] % 500 == 0:
@@ -157,6 +163,7 @@ class LiveSite:
 
     def _page(self, page: Page) -> MkDocsPage:
         _state["titles"][page.path] = page.title
+        _state["descriptions"][page.path] = page.description
         file = self.files.get_file_from_path(page.path)
         if file is None:
             file = File.generated(self.config, page.path, content=page.markdown,

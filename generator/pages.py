@@ -37,6 +37,7 @@ class Page:
     title: str  # plain text; the engine escapes it
     markdown: str
     in_nav: bool = True  # False: reached through links only, never listed in the site's navigation
+    description: str = ""  # plain text for search engines and link previews (Zalo, Facebook); the engine escapes it
 
 
 @dataclass(frozen=True)
@@ -234,9 +235,9 @@ class _Builder:
                 self.groups["tiers"][tier].append(e)
             self.groups["levels"][p.level].append(e)
 
-    def render(self, template: str, path: str, title: str, inputs: tuple, **context) -> None:
+    def render(self, template: str, path: str, title: str, inputs: tuple, description: str = "", **context) -> None:
         """``inputs``: everything the page depends on beyond the catalogue's registries."""
-        key = (template, title, self.catalogue.info, self.urls.directory_urls, inputs)
+        key = (template, title, description, self.catalogue.info, self.urls.directory_urls, inputs)
         cached = self.memo.pages.get(path)
         if cached is not None and cached[0] == key:
             self.content.pages.append(cached[1])
@@ -251,7 +252,8 @@ class _Builder:
             rel=rel, proc=lambda code: rel(procedure_path(code)), title=title,
             fill=lambda code, form_id: rel(fill_path(code, form_id)),
             channel_names=CHANNEL_NAMES, **context)
-        page = Page(path, title, markdown, in_nav=_in_nav(path))
+        description = description or f"{title} – {self.catalogue.info.title}"
+        page = Page(path, title, markdown, in_nav=_in_nav(path), description=description)
         self.memo.pages[path] = (key, page)
         self.content.pages.append(page)
 
@@ -287,6 +289,8 @@ class _Builder:
             self.links.pages[p.code] = self.urls.url(path)
             self.links.forms[p.code] = {d["form"].id: d["asset"] for d in downloads if d.get("first")}
             self.render("procedure.md.j2", path, p.name, (p, entry.source, entry.provenance, _sizes(downloads)),
+                        description=p.summary or f"{p.name}: giấy tờ cần chuẩn bị, nơi nộp, thời hạn giải quyết, "
+                                                 f"phí, lệ phí và mẫu đơn (mã thủ tục {p.code}).",
                         p=p, entry=entry, level=LEVELS[p.level],
                         json_ld=self._json_ld,
                         agency=self.catalogue.agencies[p.agency], field=self.catalogue.fields[p.field],
@@ -311,9 +315,12 @@ class _Builder:
         featured = self._featured()
         fields = self.registry("fields")
         largest = sorted(fields, key=lambda r: -len(r[3]))[:HOME_FIELDS]
+        province = f" của {self.catalogue.info.province}" if self.catalogue.info.province else ""
         self.render("home.md.j2", "index.md", self.catalogue.info.title,
                     (len(self.entries), tuple(sorted(level_counts.items())), len(forms), len(fields),
                      tuple((i, n, len(es)) for i, n, _, es in largest), tuple(_listed(e) for e in featured)),
+                    description=f"{len(self.entries)} thủ tục hành chính{province}: giấy tờ cần chuẩn bị, mẫu đơn, "
+                                "nơi nộp, thời hạn và lệ phí; tìm được khi gõ không dấu.",
                     entries=self.entries, level_counts=level_counts, fields=fields, form_count=len(forms),
                     featured=featured, largest=largest)
         self.stats = stats = statistics.figures(self.catalogue)  # the open data publishes the same figures

@@ -352,3 +352,29 @@ def test_data_page_fits_a_360px_phone(browser, sample_site: Path) -> None:
         assert page.locator("h1").inner_text().startswith("Dữ liệu mở")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         context.close()
+
+
+def test_link_preview_meta_of_every_page_are_escaped_text(hostile_site: Path, sample_site: Path) -> None:
+    """Zalo and Facebook read og: and description meta: present on every generated page, never markup."""
+    from html.parser import HTMLParser
+
+    class Meta(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.found = {}
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "meta" and (attrs.get("property") or attrs.get("name")):
+                self.found[attrs.get("property") or attrs.get("name")] = attrs.get("content")
+
+    html = (hostile_site / "thu-tuc" / "9.999999" / "index.html").read_text(encoding="utf-8")
+    parser = Meta()
+    parser.feed(html)
+    assert parser.found["og:title"].startswith("<script>alert('name')</script> & {{ 7*7 }}")  # as text, unescaped once
+    assert parser.found["og:description"].startswith("# Không phải tiêu đề")
+    assert "<script>alert" not in html.split("</head>")[0]  # the name never became a tag
+    for page in (sample_site / "thu-tuc").glob("*/index.html"):
+        found = Meta()
+        found.feed(page.read_text(encoding="utf-8"))
+        assert found.found.get("description") and found.found.get("og:title") and found.found.get("og:description")

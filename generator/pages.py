@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import segno
 from markupsafe import Markup, escape
 
 from generator import blank_forms, charts, reference, statistics
@@ -292,7 +293,7 @@ class _Builder:
                         description=p.summary or f"{p.name}: giấy tờ cần chuẩn bị, nơi nộp, thời hạn giải quyết, "
                                                  f"phí, lệ phí và mẫu đơn (mã thủ tục {p.code}).",
                         p=p, entry=entry, level=LEVELS[p.level],
-                        json_ld=self._json_ld,
+                        json_ld=self._json_ld, qr=self._qr,
                         agency=self.catalogue.agencies[p.agency], field=self.catalogue.fields[p.field],
                         tiers=[self.catalogue.tiers[t] for t in p.tiers], downloads=downloads,
                         forms_by_id={d["form"].id: d for d in downloads if d["first"]}, glance=_glance(entry))
@@ -360,6 +361,16 @@ class _Builder:
                         "label": f"Mẫu trống ({extension.upper()})", "size": file_size(len(data)),
                         "filename": f"{p.code}-{form.id}-mau-trong.{extension}"})
         return out
+
+    def _qr(self, procedure: Procedure) -> Markup:
+        """The page's address as a QR code (SVG, made here, no network), for the printed page a
+        one-stop-shop counter hands out; nothing when the site's address is not known."""
+        site = self.catalogue.info.site_root
+        if not site:
+            return Markup("")
+        url = site + self.urls.url(procedure_path(procedure.code))
+        return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False,
+                                                           title=f"Mã QR của trang: {url}"))
 
     def _json_ld(self, procedure: Procedure) -> Markup:
         """Called by the template, so a page the memo reuses costs nothing."""

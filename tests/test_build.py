@@ -245,3 +245,21 @@ def test_every_list_page_of_the_national_catalogue_is_short(national_site: Path)
              for slug in ("linh-vuc", "co-quan", "cap", "muc-do") for p in (national_site / slug).rglob("index.html")}
     assert sizes and max(sizes.values()) <= 100_000, sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
     assert (national_site / "index.html").stat().st_size <= 30_000  # the home page: tasks, not 139 fields
+
+
+def test_a_printed_procedure_page_carries_the_qr_code_of_its_address(tmp_path: Path) -> None:
+    import segno
+
+    catalogue = copy_base(tmp_path / "catalogue")
+    info = catalogue / "catalogue.yml"
+    info.write_text(info.read_text(encoding="utf-8") + "site_url: https://thutuc.example.com\n", encoding="utf-8")
+    site = tmp_path / "site"
+    assert run_cli("build", "--catalogue", str(catalogue), "--site-dir", str(site)).returncode == 0
+    html = (site / "thu-tuc" / "1.001193" / "index.html").read_text(encoding="utf-8")
+    url = "https://thutuc.example.com/thu-tuc/1.001193/"
+    expected = segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False, title=f"Mã QR của trang: {url}")
+    assert expected in html and 'class="tthc-qr"' in html
+    # Without a site address there is nothing to encode: no code rather than a wrong one.
+    plain = tmp_path / "plain"
+    assert run_cli("build", "--catalogue", str(BASE), "--site-dir", str(plain)).returncode == 0
+    assert "tthc-qr" not in (plain / "thu-tuc" / "1.001193" / "index.html").read_text(encoding="utf-8")

@@ -21,7 +21,11 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # procedure with forms and the online button, a search with results) before it is audited.
 # Add new page types here.
 AUDITED_PAGES = [
-    pytest.param("", ["main h1"], id="trang-chu"),
+    pytest.param("", ["main h1", "#tthc-home-q", ".tthc-tasks a"], id="trang-chu"),
+    pytest.param("tra-cuu-ho-so/", ["#tthc-dossier", "#tthc-sms"], id="tra-cuu-ho-so"),
+    pytest.param("tim-kiem/?q=nuoi+ca+sau+lam+canh", ["#tthc-results[data-state=done]", "#tthc-help a"],
+                 id="tim-kiem-yeu"),
+    pytest.param("tim-kiem/?q=tra+cuu+ho+so", ["#tthc-results[data-state=done]", "#tthc-pages a"], id="tim-kiem-trang"),
     pytest.param("thu-tuc/1.001193/", ["a.tthc-online", "a.tthc-download", ".tthc-checklist input"], id="thu-tuc"),
     pytest.param("linh-vuc/ho-tich/", [".tthc-list li"], id="linh-vuc"),
     pytest.param("hoi-dap/", ["main h2"], id="hoi-dap"),

@@ -167,7 +167,7 @@ class CatalogueInfo(_Strict):
     featured: list[Code] = Field(
         [], description="Mã các thủ tục nhiều người làm, theo thứ tự, hiện đầu trang chủ; bỏ trống thì trang chủ "
         "dùng danh sách mặc định của công cụ (khai sinh, kết hôn, cư trú, căn cước…) trong số thủ tục của bộ",
-        examples=[["1.001193", "1.000894", "1.004222"]])
+        examples=[["1.001193"]])
     review_after_days: Annotated[int, Field(ge=1)] | None = Field(
         None, description="Số ngày tối đa kể từ ngày kiểm tra (updated) của một thủ tục; quá hạn thì "
         "công cụ kiểm tra cảnh báo để rà soát lại", examples=[365])

@@ -249,21 +249,23 @@ def _options(catalogue, key: str) -> str:
 
 
 def _answer_checks(catalogue) -> dict:
-    """Per prompt: the answer → why it cannot be used (Vietnamese), or None."""
-    import difflib
-
+    """Per prompt: the answer → why it cannot be used (Vietnamese), or None; the registry
+    answers are checked by the scaffold's own ``_pick``, hint included."""
     from generator.model import CODE_PATTERN
+    from generator.scaffold import ScaffoldError, _pick
 
     taken = {e.procedure.code for e in catalogue.entries + catalogue.drafts}
 
     def registry_id(known: dict, what: str):
         def check(answer: str) -> str | None:
-            for value in [a.strip() for a in answer.split(",")] if what == "cấp" else [answer]:
-                if value not in known:
-                    close = difflib.get_close_matches(value, list(known), n=3)
-                    hint = f"; có phải là {', '.join(f'“{c}”' for c in close)}?" if close else ""
-                    return f"{what} “{value}” không có trong catalogue.yml{hint}"
-            return None if answer else f"hãy nhập mã {what}"
+            if not answer:
+                return f"hãy nhập mã {what}"
+            try:
+                for value in [a.strip() for a in answer.split(",")] if what == "cấp" else [answer]:
+                    _pick(value, known, what)
+            except ScaffoldError as exc:
+                return str(exc)
+            return None
         return check
 
     return {

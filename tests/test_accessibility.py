@@ -1,4 +1,4 @@
-"""Accessibility gates in headless Chromium: WCAG 2.1 AA by axe-core, and keyboard only.
+"""Accessibility gates in headless Chromium: WCAG 2.2 AA (target size included) by axe-core, and keyboard only.
 
 axe-core comes from the pinned PyPI package axe-playwright-python, which ships axe.min.js
 in the wheel: the script is evaluated in the page, nothing is downloaded while testing.
@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.browser
 
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # Pages audited by axe, each with selectors that prove the page shows what it should (a
 # procedure with forms and the online button, a search with results) before it is audited.
@@ -62,14 +62,14 @@ def context(browser, sample_server):
 
 
 def _violations(page) -> list[dict]:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA},
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA},
                                        "resultTypes": ["violations"]})
     return results.response["violations"]
 
 
 def _report(violations: list[dict]) -> str:
     """One block per rule: id, impact, help text, then every failing element's selector."""
-    lines = [f"{len(violations)} WCAG 2.1 AA violation(s):"]
+    lines = [f"{len(violations)} WCAG 2.2 AA violation(s):"]
     for v in violations:
         lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({v['helpUrl']})")
         for node in v["nodes"]:
@@ -81,7 +81,7 @@ def _report(violations: list[dict]) -> str:
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("path, shows", AUDITED_PAGES)
-def test_page_has_no_wcag_21_aa_violation(context, sample_server, path, shows, viewport) -> None:
+def test_page_has_no_wcag_22_aa_violation(context, sample_server, path, shows, viewport) -> None:
     page = context.new_page()
     page.set_viewport_size(viewport)
     page.goto(sample_server + path)
@@ -97,13 +97,15 @@ def test_the_audit_reports_what_fails_and_where(context, sample_server) -> None:
     page = context.new_page()
     page.goto(sample_server + "thu-tuc/1.001193/")
     page.evaluate("""() => document.querySelector("article").insertAdjacentHTML("beforeend",
-        '<p id="pale" style="color:#bbb">Chữ mờ</p><img id="no-alt" src="data:,">')""")
+        '<p id="pale" style="color:#bbb">Chữ mờ</p><img id="no-alt" src="data:,">' +
+        '<p><button id="tiny" style="all:unset;width:10px;height:10px">x</button>' +
+        '<button style="all:unset;width:10px;height:10px">y</button></p>')""")
     violations = _violations(page)
-    assert {v["id"] for v in violations} == {"color-contrast", "image-alt"}
+    assert {v["id"] for v in violations} == {"color-contrast", "image-alt", "target-size"}
     report = _report(violations)
     assert "- image-alt [critical] Images must have alternative text" in report
     assert "- color-contrast [serious]" in report
-    assert "    #no-alt: " in report and "    #pale: " in report
+    assert "    #no-alt: " in report and "    #pale: " in report and "    #tiny: " in report
 
 
 def _tab_through(page, limit: int = 200) -> list[dict]:

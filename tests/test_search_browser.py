@@ -195,7 +195,8 @@ def _state(page, base: str, query: str) -> dict:
             "suggest": page.inner_text("#tthc-suggest") if page.is_visible("#tthc-suggest") else ""}
 
 
-@pytest.mark.parametrize("query", ["1.001193", "1 001193", "1,001193", "1001193", "001193", "thủ tục 1.001193"])
+@pytest.mark.parametrize("query", ["1.001193", "1 001193", "1,001193", "1001193", "001193", "thủ tục 1.001193",
+                                   "1.00 1193", "1 001 193"])
 def test_a_code_typed_any_way_finds_its_procedure(page, sample_server, query) -> None:
     assert _state(page, sample_server, query)["codes"][0] == "1.001193"
 
@@ -229,6 +230,8 @@ def test_questions_lose_their_frame_and_keep_the_content_words(page, sample_serv
     ("mo quan an", "1.001612"),
     ("đổi tên cho con", "1.004859"),
     ("giấy độc thân", "1.004873"),
+    ("mở tiệm tạp hóa", "1.001612"),  # two everyday words, each a concept of the lexicon
+    ("lãnh thay bảo hiểm xã hội cho mẹ", "1.001601"),  # the South's "lãnh" for "lĩnh"
 ])
 def test_everyday_words_reach_the_official_procedure(page, sample_server, query, code) -> None:
     assert code in _state(page, sample_server, query)["codes"][:3]

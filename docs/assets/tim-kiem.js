@@ -248,12 +248,21 @@
     return withoutFrames(tokens);
   }
 
-  // Codes as people type them: "1.004884", "1 004884", "1,004884", "1004884", or the six
-  // digits alone. What is left of the query is searched as words.
+  // Codes as people type them: "1.004884", "1 004884", "1,004884", "1004884", "1.00 4884",
+  // "3 000 330", or the six digits alone: a run of digits with single spaces, dots or commas
+  // between them that holds seven digits (or six) is a code. What is left is searched as words.
+  var RUN = /(^|[^0-9])([0-9](?:[ .,]?[0-9])*)(?![0-9])/g;
   var CODE = /(^|[^0-9])([0-9])[ .,]?([0-9]{6})(?![0-9])/g, SUFFIX = /(^|[^0-9.,])([0-9]{6})(?![0-9])/g;
   function codesOf(query) {
     var codes = [], suffixes = [];
-    var rest = query.replace(CODE, function (all, before, head, tail) { codes.push(head + "." + tail); return before + " "; });
+    var rest = query.replace(RUN, function (all, before, run) {
+      var digits = run.replace(/[^0-9]/g, "");
+      if (digits.length === 7) codes.push(digits.charAt(0) + "." + digits.slice(1));
+      else if (digits.length === 6 && /[ .,]/.test(run)) suffixes.push(digits);
+      else return all;
+      return before + " ";
+    });
+    rest = rest.replace(CODE, function (all, before, head, tail) { codes.push(head + "." + tail); return before + " "; });
     rest = rest.replace(SUFFIX, function (all, before, digits) { suffixes.push(digits); return before + " "; });
     return { codes: codes, suffixes: suffixes, rest: rest };
   }
@@ -295,7 +304,11 @@
     });
     function unitFor(m, value) {
       var phrase = value.split(" ");
-      return { words: phrase, marks: phrase.map(function () { return null; }), worth: Math.max(m[1], Math.min(phrase.length, 3)),
+      // A single everyday word ("tiệm" for hộ kinh doanh) names a broad concept: it weighs
+      // as the one word it is, not as the phrase; an abbreviation ("lltp") weighs as its phrase.
+      var plain = m[1] === 1 && SYLLABLE.test(words[m[0]]);
+      return { words: phrase, marks: phrase.map(function () { return null; }),
+               worth: plain ? 1 : Math.max(m[1], Math.min(phrase.length, 3)),
                // typed as a word no name has ("lltp", "cà vẹt"): the phrase's own rarity is what it tells
                unknown: words.slice(m[0], m[0] + m[1]).some(function (w) { return !nameDf[w]; }) };
     }

@@ -161,10 +161,14 @@ def test_national_query_sets_over_http_and_file(page, national_site, national_of
         assert tuned >= 0.90, f"tuning-set recall@5 {tuned:.1%} {by_kind}\n" + "\n".join(misses)
         patterns, by_kind, misses, _ = _recall(page, base, _queries("national-patterns.yml"))
         assert patterns >= 0.90, f"patterns recall@5 {patterns:.1%} {by_kind}\n" + "\n".join(misses)
-        # The second held-out set is a guard only: the engine was never tuned on it (85.8 % when first
-        # measured after Search II, 70.0 % before it); falling below is a regression to look into.
-        unseen, by_kind, misses, _ = _recall(page, base, _queries("national-holdout-2.yml"))
-        assert unseen >= 0.85, f"held-out set 2 recall@5 {unseen:.1%} {by_kind}\n" + "\n".join(misses)
+        tuned3, by_kind, misses, _ = _recall(page, base, _queries("national-tuning-3.yml"))
+        assert tuned3 >= 0.90, f"tuning set 3 recall@5 {tuned3:.1%} {by_kind}\n" + "\n".join(misses)
+        # Held-out sets 2 and 3 are guards only: the engine was never tuned on them (set 2: 70.0 %
+        # before Search II, 85.8 % after its first round, 88.3 % after the second; set 3: 89.2 % when
+        # first measured); falling below is a regression to look into.
+        for name in ("national-holdout-2.yml", "national-holdout-3.yml"):
+            unseen, by_kind, misses, _ = _recall(page, base, _queries(name))
+            assert unseen >= 0.85, f"{name} recall@5 {unseen:.1%} {by_kind}\n" + "\n".join(misses)
         assert not [u for u in page.requests if not u.startswith(base)]
     offline = national_offline_site.as_uri() + "/"
     _, _, _, offline_tops = _recall(page, offline, holdout[::4], offline=True)

@@ -12,7 +12,9 @@
 //   refreshes it); a page never opened here goes to the offline page, which lists those kept.
 // - The shell's files other than pages: from the cache (the version changes with any of them).
 // - Fill-in forms and their files, search data and blank forms up to LARGEST_DOWNLOAD: kept
-//   as they are fetched, network first like pages. Nothing else is touched.
+//   as they are fetched, network first like pages (a clicked <a download> is fetched by the
+//   worker when the page tells it: browsers download such links past the worker). Nothing else
+//   is touched.
 // ("use strict" heads sw.js, above the constants.)
 
 var ROOT = new URL("./", self.location.href);
@@ -95,6 +97,22 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   event.respondWith(networkFirst(event, request, key, what));
+});
+
+// A download the page saw clicked (docs/assets/ngoai-tuyen.js): browsers fetch <a download> past
+// the worker, so it fetches the file itself, once, and keeps it if small. Not on Data Saver.
+self.addEventListener("message", function (event) {
+  var url = event.data && typeof event.data.keep === "string" ? new URL(event.data.keep, ROOT) : null;
+  var connection = self.navigator.connection;
+  if (!url || kind(url) !== "download" || (connection && connection.saveData)) return;
+  var key = url.origin + url.pathname, stop = new AbortController();
+  event.waitUntil(kept(key).then(function (hit) {
+    if (hit) return;
+    return fetch(key, { signal: stop.signal }).then(function (response) {
+      if (Number(response.headers.get("content-length")) > LARGEST_DOWNLOAD) return stop.abort();
+      if (response.status === 200 && response.type === "basic") return keep(key, response, "download");
+    });
+  }).catch(noop));
 });
 
 function kept(key) {

@@ -37,6 +37,10 @@ function kind(url) {
   return null;
 }
 
+// Only the site's own complete answers: not an error, a partial answer, another host's, nor
+// what a redirect led to (a Wi-Fi login page answers for every address).
+function keepable(response) { return response.status === 200 && response.type === "basic" && !response.redirected; }
+
 function fresh(url) { return new Request(url, { cache: "no-cache" }); }  // past the HTTP cache's old copies
 
 function isFillIn(url) { return /\/khai\/[^/]+\/(index\.html)?$/.test(new URL(url).pathname); }
@@ -67,7 +71,7 @@ function refresh() {
     return caches.open(PAGES_CACHE).then(function (cache) {
       var got = urls.map(function (url) {
         return fetch(fresh(url)).then(function (response) {
-          if (response.status === 200 && response.type === "basic") return cache.put(url, response);
+          if (keepable(response)) return cache.put(url, response);
         }).catch(noop);
       });
       if (urls.some(isFillIn)) got.push(keepFiles(cache, FILL_IN_URLS));
@@ -110,7 +114,7 @@ self.addEventListener("message", function (event) {
     if (hit) return;
     return fetch(key, { signal: stop.signal }).then(function (response) {
       if (Number(response.headers.get("content-length")) > LARGEST_DOWNLOAD) return stop.abort();
-      if (response.status === 200 && response.type === "basic") return keep(key, response, "download");
+      if (keepable(response)) return keep(key, response, "download");
     });
   }).catch(noop));
 });
@@ -125,7 +129,7 @@ function networkFirst(event, request, key, what) {
   var saved;
   event.waitUntil(new Promise(function (resolve) { saved = resolve; }));
   var network = fetch(request).then(function (response) {
-    saved(response.status === 200 && response.type === "basic" ? keep(key, response.clone(), what) : null);
+    saved(keepable(response) ? keep(key, response.clone(), what) : null);
     return response;
   }, function (error) { saved(); throw error; });
   return kept(key).then(function (copy) {
@@ -178,7 +182,7 @@ function keepFiles(cache, list) {
     return cache.match(url).then(function (hit) {
       if (hit) return;
       return fetch(fresh(url)).then(function (response) {
-        if (response.status === 200 && response.type === "basic") return cache.put(url, response);
+        if (keepable(response)) return cache.put(url, response);
       });
     }).catch(noop);
   }));

@@ -21,6 +21,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from generator import offline
 from generator.loader import load_catalogue_cached
 from generator.pages import PROCEDURES, Page, SiteContent, generate
 
@@ -47,6 +48,11 @@ def on_config(config):
             raise Abort(f"Bộ thủ tục có {len(result.diagnostics)} lỗi; hãy sửa rồi dựng lại.")
         content = generate(result.catalogue, root / "templates", config.use_directory_urls)
     config.site_name = str(escape(content.title))
+    # templates/theme/main.html links the manifest and the worker's registration when the site has
+    # them; never in the preview, whose pages change under a worker that would serve its old copies.
+    config.extra["tthc_offline"] = None if content.shell is None or _state.get("live") else {
+        "manifest": offline.MANIFEST, "register": offline.REGISTER, "theme_color": offline.THEME_COLOUR,
+        "touch_icon": offline.TOUCH_ICON}
     if content.site_url and not config.site_url:  # canonical links and a sitemap that names real pages
         config.site_url = content.site_url
     _state["content"] = content
@@ -81,6 +87,15 @@ def on_nav(nav, config, files):
 def on_env(env, config, files):
     _state["env"], _state["files"] = env, files
     return env
+
+
+def on_post_build(config) -> None:
+    """The service worker, made from the site as written: its version is a digest of every file."""
+    content: SiteContent = _state["content"]
+    if content.shell is None or _state.get("live"):
+        return
+    worker = offline.write_worker(Path(config.site_dir), content.shell)
+    log.info("Không cần mạng sau lần xem đầu: %s", worker.report())
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -22,7 +22,7 @@ import jinja2
 import segno
 from markupsafe import Markup, escape
 
-from generator import blank_forms, charts, reference, statistics
+from generator import blank_forms, charts, offline, reference, statistics
 from generator.exports import publish as open_data
 from generator.exports.jsontext import script_json
 from generator.exports.schema_org import government_service
@@ -55,6 +55,7 @@ class SiteContent:
     assets: list[Asset] = field(default_factory=list)
     data: dict[str, str | bytes] = field(default_factory=dict)  # generated files: search index (text), blank forms
     search: SearchIndex | None = None
+    shell: offline.Shell | None = None  # what the service worker precaches; None: the file:// build has none
 
     @property
     def procedure_pages(self) -> int:
@@ -94,9 +95,10 @@ def _has_lookup(catalogue: Catalogue) -> bool:
 def _in_nav(path: str) -> bool:
     """Whether the engine may list a page in the navigation: not the thousands of procedure
     pages (a nav that long makes a build quadratic), not one group's list, not the editors',
-    the open-data or the look-up page (linked from the home page, the guide, every procedure)."""
+    the open-data or the look-up page (linked from the home page, the guide, every procedure), nor
+    the offline page (shown by the service worker only)."""
     return not (path.startswith(PROCEDURES + "/") or path.count("/") > 1 or
-                path in (EDITORS, open_data.PAGE, LOOKUP))
+                path in (EDITORS, open_data.PAGE, LOOKUP, offline.PAGE))
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,7 @@ class _Builder:
         self.content = SiteContent(title=catalogue.info.title, site_url=catalogue.info.site_root)
         self.links = open_data.Links({}, {})
         self.stats: dict = {}  # statistics.figures, once build() has made the pages
+        self.first_fill_in: str | None = None  # a fill-in form's page, for the service worker
         entries = sorted(catalogue.entries, key=lambda e: sort_key(e.procedure.name))
         self.entries = entries
         self.groups: dict[str, dict] = {
@@ -317,11 +320,12 @@ class _Builder:
         fields = self.registry("fields")
         largest = sorted(fields, key=lambda r: -len(r[3]))[:HOME_FIELDS]
         province = f" của {self.catalogue.info.province}" if self.catalogue.info.province else ""
+        home_description = (f"{len(self.entries)} thủ tục hành chính{province}: giấy tờ cần chuẩn bị, mẫu đơn, "
+                            "nơi nộp, thời hạn và lệ phí; tìm được khi gõ không dấu.")
         self.render("home.md.j2", "index.md", self.catalogue.info.title,
                     (len(self.entries), tuple(sorted(level_counts.items())), len(forms), len(fields),
                      tuple((i, n, len(es)) for i, n, _, es in largest), tuple(_listed(e) for e in featured)),
-                    description=f"{len(self.entries)} thủ tục hành chính{province}: giấy tờ cần chuẩn bị, mẫu đơn, "
-                                "nơi nộp, thời hạn và lệ phí; tìm được khi gõ không dấu.",
+                    description=home_description,
                     entries=self.entries, level_counts=level_counts, fields=fields, form_count=len(forms),
                     featured=featured, largest=largest)
         self.stats = stats = statistics.figures(self.catalogue)  # the open data publishes the same figures
@@ -334,7 +338,20 @@ class _Builder:
         self.render("search.md.j2", "tim-kiem/index.md", "Tìm thủ tục", (), directory_urls=self.urls.directory_urls)
         self.render("reference.md.j2", EDITORS, "Soạn thảo thủ tục: định dạng tệp", (),
                     ref=reference.build(self.catalogue.info))
+        if self.urls.directory_urls:  # index.html links are the build opened from file://: no worker there
+            self._offline(home_description)
         return self.content
+
+    def _offline(self, description: str) -> None:
+        """Offline after one visit, installable: the offline page, the manifest, what the worker precaches."""
+        self.render("offline.md.j2", offline.PAGE, "Bạn đang không có mạng", (),
+                    description="Trang hiện ra khi không có mạng: các trang đã lưu trên máy và cách tra cứu "
+                                "hồ sơ bằng tin nhắn.")
+        self.content.data[offline.MANIFEST] = offline.manifest(self.catalogue.info.title, description,
+                                                               self.urls.url("index.md"))
+        shell = ["index.md", "tim-kiem/index.md"] + ([LOOKUP] if _has_lookup(self.catalogue) else []) + [offline.PAGE]
+        fill_in = self.urls.url(self.first_fill_in) if self.first_fill_in else None
+        self.content.shell = offline.Shell(tuple(self.urls.url(p) for p in shell), fill_in)
 
     def _featured(self) -> list[Entry]:
         """The home page's most-used procedures: catalogue.yml's ``featured``, else the tool's list."""
@@ -402,6 +419,7 @@ class _Builder:
             if form.fields:
                 self.render("form.md.j2", fill_path(p.code, form.id), form.title, (p.code, p.name, form),
                             p=p, form=form, paper=blank_forms)
+                self.first_fill_in = self.first_fill_in or fill_path(p.code, form.id)
 
     def _list_pages(self, kind: str, browse: Browse, group_id: str, name: str, item, entries: list[Entry]) -> None:
         """One group's procedures, LIST_PAGE to a page: a national group (level 4: hundreds of

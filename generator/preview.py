@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
+from generator import offline
 from generator.diagnostics import Diagnostic, Severity
 from generator.loader import LoadResult, load_catalogue_cached
 from generator.pages import Memo, Urls, generate
@@ -191,6 +192,8 @@ class Preview:
                 url = urlsplit(self.path)
                 if url.path == "/.preview/live.js":
                     return self._send(200, "text/javascript", LIVE_JS.read_bytes())
+                if url.path == "/" + offline.WORKER:  # pages here register no worker; one left from a built site goes
+                    return self._send(200, "text/javascript", offline.RETIRING_WORKER.encode())
                 if url.path == "/.preview/status":
                     query = parse_qs(url.query)
                     since, site = (_number(query.get(key, ["-1"])[0]) for key in ("since", "site"))

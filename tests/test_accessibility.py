@@ -35,6 +35,8 @@ AUDITED_PAGES = [
     pytest.param("thong-ke/", ["svg.tthc-chart__svg", ".tthc-stats-table td"], id="thong-ke"),
     pytest.param("du-lieu/", ["dl.tthc-files dd", "dl.tthc-columns dd"], id="du-lieu"),
     pytest.param("thu-tuc/1.001193/khai/to-khai-dang-ky-khai-sinh/", ["form input", "form button"], id="khai-bao"),
+    pytest.param("khong-co-mang/?trang=%2Fthu-tuc%2F1.000894%2F", ["#tthc-offline-retry a", "a[href^='sms:']"],
+                 id="khong-co-mang"),
 ]
 VIEWPORTS = [pytest.param({"width": 1280, "height": 800}, id="may-tinh"),
              pytest.param({"width": 360, "height": 740}, id="dien-thoai")]

@@ -49,9 +49,9 @@ def _wait_for(check, seconds: float, what: str):
 
 
 @contextlib.contextmanager
-def preview(catalogue: Path, startup: float = 60):
+def preview(catalogue: Path, startup: float = 60, port: int | None = None):
     """``serve`` in a subprocess; yields its base URL and a function returning its output so far."""
-    port = _free_port()
+    port = port or _free_port()
     log = catalogue.parent / f"serve-{port}.log"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("TTHC_CATALOGUE", None)

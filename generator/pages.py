@@ -27,7 +27,7 @@ from generator.exports import publish as open_data
 from generator.exports.jsontext import script_json
 from generator.exports.schema_org import government_service
 from generator.levels import LEVELS
-from generator.model import CHANNEL_NAMES, Catalogue, Entry, Form, Procedure
+from generator.model import CHANNEL_NAMES, Catalogue, Entry, Event, EventStep, Form, Procedure
 from generator.search import SearchIndex, TermMemo, build_index
 from generator.text import file_size, sort_key, vn_date, vn_number, vn_percent
 
@@ -82,6 +82,13 @@ def fill_path(code: str, form_id: str) -> str:
     return f"{PROCEDURES}/{code}/khai/{form_id}/index.md"
 
 
+EVENTS = "su-kien"  # su-kien/ lists the life events, su-kien/<id>/ is one event's steps
+
+
+def event_path(event_id: str) -> str:
+    return f"{EVENTS}/{event_id}/index.md"
+
+
 EDITORS = "soan-thao.md"  # the format page for editors, linked from docs/huong-dan.md
 LOOKUP = "tra-cuu-ho-so/index.md"  # checking a dossier already submitted, when catalogue.yml says how
 
@@ -95,7 +102,7 @@ def _in_nav(path: str) -> bool:
     """Whether the engine may list a page in the navigation: not the thousands of procedure
     pages (a nav that long makes a build quadratic), not one group's list, not the editors',
     the open-data or the look-up page (linked from the home page, the guide, every procedure)."""
-    return not (path.startswith(PROCEDURES + "/") or path.count("/") > 1 or
+    return not (path.startswith((PROCEDURES + "/", EVENTS + "/")) or path.count("/") > 1 or
                 path in (EDITORS, open_data.PAGE, LOOKUP))
 
 
@@ -197,6 +204,84 @@ def _glance(entry: Entry) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+@dataclass(frozen=True)
+class StepView:
+    """One step of an event as its pages show it."""
+
+    number: int  # from 1
+    step: EventStep
+    code: str
+    name: str  # the procedure's name, also when it is not published
+    entry: Entry | None  # None: the procedure is a draft, never published, so never linked
+    ways: str = ""  # how it can be submitted: "trực tiếp, trực tuyến"
+    glance: dict | None = None
+
+
+@dataclass(frozen=True)
+class EventView:
+    event: Event
+    path: str
+    steps: tuple[StepView, ...]
+
+    @property
+    def optional(self) -> bool:
+        return any(s.step.optional for s in self.steps)
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    code: str
+    name: str
+    linked: bool  # False: a draft, named without a link
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a procedure sits in one event: for its page's “Bước N/M” block."""
+
+    path: str  # the event's page
+    title: str
+    number: int
+    total: int
+    optional: bool
+    previous: Neighbour | None
+    next: Neighbour | None
+
+
+def event_views(catalogue: Catalogue) -> list[EventView]:
+    """The events of events.yml with each step's procedure: published, or a draft (no link)."""
+    published = {e.procedure.code: e for e in catalogue.entries}
+    drafts = {e.procedure.code: e for e in catalogue.drafts}
+    views = []
+    for event in catalogue.events:
+        steps = []
+        for number, step in enumerate(event.steps, 1):
+            entry = published.get(step.procedure)
+            named = entry or drafts[step.procedure]  # the loader refuses any other code
+            ways = ", ".join(CHANNEL_NAMES[c.type].lower() for c in entry.procedure.channels) if entry else ""
+            steps.append(StepView(number, step, step.procedure, named.procedure.name, entry, ways,
+                                  _glance(entry) if entry else None))
+        views.append(EventView(event, event_path(event.id), tuple(steps)))
+    return views
+
+
+def places_of(views: list[EventView]) -> dict[str, list[Place]]:
+    """By procedure code, every event it is a step of."""
+    out: dict[str, list[Place]] = defaultdict(list)
+
+    def neighbour(steps, i) -> Neighbour | None:
+        if not 0 <= i < len(steps):
+            return None
+        s = steps[i]
+        return Neighbour(s.code, s.name, s.entry is not None)
+
+    for view in views:
+        for i, s in enumerate(view.steps):
+            out[s.code].append(Place(view.path, view.event.title, s.number, len(view.steps), s.step.optional,
+                                     neighbour(view.steps, i - 1), neighbour(view.steps, i + 1)))
+    return out
+
+
 class Memo:
     """What the previous generation produced, for the preview to regenerate only what changed.
 
@@ -224,6 +309,8 @@ class _Builder:
         self.stats: dict = {}  # statistics.figures, once build() has made the pages
         entries = sorted(catalogue.entries, key=lambda e: sort_key(e.procedure.name))
         self.entries = entries
+        self.events = event_views(catalogue)
+        self.places = places_of(self.events)
         self.groups: dict[str, dict] = {
             "fields": defaultdict(list), "agencies": defaultdict(list),
             "tiers": defaultdict(list), "levels": defaultdict(list),
@@ -289,14 +376,17 @@ class _Builder:
             forms += [(entry, d) for d in downloads]
             self.links.pages[p.code] = self.urls.url(path)
             self.links.forms[p.code] = {d["form"].id: d["asset"] for d in downloads if d.get("first")}
-            self.render("procedure.md.j2", path, p.name, (p, entry.source, entry.provenance, _sizes(downloads)),
+            places = self.places.get(p.code, [])
+            self.render("procedure.md.j2", path, p.name,
+                        (p, entry.source, entry.provenance, _sizes(downloads), tuple(places)),
                         description=p.summary or f"{p.name}: giấy tờ cần chuẩn bị, nơi nộp, thời hạn giải quyết, "
                                                  f"phí, lệ phí và mẫu đơn (mã thủ tục {p.code}).",
                         p=p, entry=entry, level=LEVELS[p.level],
                         json_ld=self._json_ld, qr=self._qr,
                         agency=self.catalogue.agencies[p.agency], field=self.catalogue.fields[p.field],
                         tiers=[self.catalogue.tiers[t] for t in p.tiers], downloads=downloads,
-                        forms_by_id={d["form"].id: d for d in downloads if d["first"]}, glance=_glance(entry))
+                        forms_by_id={d["form"].id: d for d in downloads if d["first"]}, glance=_glance(entry),
+                        places=places)
             self._fill_pages(entry)
 
         for kind, browse in BROWSES.items():
@@ -319,11 +409,13 @@ class _Builder:
         province = f" của {self.catalogue.info.province}" if self.catalogue.info.province else ""
         self.render("home.md.j2", "index.md", self.catalogue.info.title,
                     (len(self.entries), tuple(sorted(level_counts.items())), len(forms), len(fields),
-                     tuple((i, n, len(es)) for i, n, _, es in largest), tuple(_listed(e) for e in featured)),
+                     tuple((i, n, len(es)) for i, n, _, es in largest), tuple(_listed(e) for e in featured),
+                     tuple((v.path, v.event.title) for v in self.events)),
                     description=f"{len(self.entries)} thủ tục hành chính{province}: giấy tờ cần chuẩn bị, mẫu đơn, "
                                 "nơi nộp, thời hạn và lệ phí; tìm được khi gõ không dấu.",
                     entries=self.entries, level_counts=level_counts, fields=fields, form_count=len(forms),
-                    featured=featured, largest=largest)
+                    featured=featured, largest=largest, events=self.events)
+        self._event_pages()
         self.stats = stats = statistics.figures(self.catalogue)  # the open data publishes the same figures
         self.render("statistics.md.j2", "thong-ke/index.md", "Thống kê", (stats,), stats=stats,
                     charts=charts.for_page(stats), top=charts.TOP, number=vn_number, percent=vn_percent,
@@ -335,6 +427,19 @@ class _Builder:
         self.render("reference.md.j2", EDITORS, "Soạn thảo thủ tục: định dạng tệp", (),
                     ref=reference.build(self.catalogue.info))
         return self.content
+
+    def _event_pages(self) -> None:
+        """su-kien/ and one page per event, when events.yml has any."""
+        if not self.events:
+            return
+        self.render("events.md.j2", f"{EVENTS}/index.md", "Sự kiện",
+                    tuple((v.event, len(v.steps)) for v in self.events),
+                    description="Các thủ tục cần làm khi sinh con, kết hôn, người thân qua đời, xây nhà, mở hộ kinh "
+                                "doanh…, theo thứ tự nên làm.", events=self.events)
+        for view in self.events:
+            self.render("event.md.j2", view.path, view.event.title,
+                        (view.event, tuple((s.code, s.name, s.entry and s.entry.procedure) for s in view.steps)),
+                        description=view.event.summary, view=view)
 
     def _featured(self) -> list[Entry]:
         """The home page's most-used procedures: catalogue.yml's ``featured``, else the tool's list."""

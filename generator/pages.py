@@ -311,6 +311,7 @@ class _Builder:
         self.entries = entries
         self.events = event_views(catalogue)
         self.places = places_of(self.events)
+        self.links.events.update((v.event.id, self.urls.url(v.path)) for v in self.events)
         self.groups: dict[str, dict] = {
             "fields": defaultdict(list), "agencies": defaultdict(list),
             "tiers": defaultdict(list), "levels": defaultdict(list),

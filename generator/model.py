@@ -347,7 +347,7 @@ class EventStep(_Strict):
                             examples=["1.001193"])
     note: Text | None = Field(None, description="Điều người dân cần biết ở bước này trong sự kiện: làm khi nào, "
                               "nối với bước trước thế nào",
-                              examples=["Trong 60 ngày kể từ ngày sinh; mang theo Giấy chứng sinh của bệnh viện."])
+                              examples=["Trong 60 ngày kể từ ngày sinh; mang theo Giấy chứng sinh do cơ sở y tế cấp."])
     optional: bool = Field(False, description="true nếu không phải ai cũng cần làm bước này; trang sự kiện ghi "
                            "“không bắt buộc”; bỏ trống là false", examples=[True])
 
@@ -357,15 +357,15 @@ class Event(_Strict):
                    examples=["sinh-con"])
     title: Text = Field(description="Tên sự kiện như người dân gọi, hiện làm tiêu đề trang", examples=["Sinh con"])
     summary: Text = Field(description="Một hai câu: sự kiện này cần làm những thủ tục gì, trong bao lâu",
-                          examples=["Các thủ tục cha mẹ cần làm khi em bé chào đời: khai sinh, đăng ký thường trú "
-                                    "và thẻ bảo hiểm y tế cho trẻ."])
+                          examples=["Các thủ tục cha mẹ cần làm khi em bé chào đời (khai sinh, đăng ký thường trú, "
+                                    "thẻ bảo hiểm y tế cho trẻ)."])
     type: EventType = Field("cong-dan", description="Loại sự kiện: cong-dan (sự kiện trong đời người dân) hoặc "
                             "kinh-doanh (sự kiện trong hoạt động kinh doanh); bỏ trống là cong-dan",
                             examples=["cong-dan"])
     steps: list[EventStep] = Field(min_length=1, description="Các bước theo thứ tự người dân làm: mỗi bước là "
                                    "một thủ tục; trang sự kiện tự đánh số",
                                    examples=[[{"procedure": "1.001193", "note": "Trong 60 ngày kể từ ngày sinh; "
-                                               "mang theo Giấy chứng sinh của bệnh viện."},
+                                               "mang theo Giấy chứng sinh do cơ sở y tế cấp."},
                                               {"procedure": "1.004222", "optional": True}]])
 
 

@@ -143,7 +143,7 @@ def test_the_filled_form_prints_on_one_a4_sheet(browser, sample_server) -> None:
 def test_a_citizen_walks_an_event_step_by_step_on_a_phone(phone, sample_server) -> None:
     """Home → the event → its first step's procedure → the next step, by taps on a 390 px phone."""
     phone.goto(sample_server)
-    phone.locator(".tthc-tasks--events a", has_text="Sinh con").tap()
+    phone.locator(".tthc-home-events a", has_text="Sinh con").tap()
     phone.wait_for_url("**/su-kien/sinh-con/")
     steps = phone.locator(".tthc-stepnav__step")
     assert steps.count() == 3

@@ -52,6 +52,14 @@ CATALOGUE_RULES: dict[str, list[str]] = {
     **{f"{registry}[].id": [f"không trùng với mã khác trong `{registry}`",
                             "mục cùng `id` với một mục của bộ gốc thì thay mục đó"] for registry in _REGISTRY_NAMES}}
 
+EVENT_RULES: dict[str, list[str]] = {
+    "events[].id": ["không trùng với mã của sự kiện khác"],
+    "events[].steps": ["mỗi thủ tục chỉ là một bước của cùng một sự kiện"],
+    "events[].steps[].procedure": [
+        "phải là mã của một thủ tục có tệp trong bộ (với bộ gốc: thủ tục tỉnh đã tiếp nhận bằng một tệp, "
+        "vì chỉ thủ tục đó mới có trang trên trang web)",
+        "thủ tục còn là tệp khung (chữ mẫu chưa viết lại) thì bị cảnh báo: bước đó hiện không có liên kết"],
+}
 
 def _at(display: str, doc: YamlDocument, path: tuple, message: str) -> Diagnostic:
     line, col = doc.position(path)
@@ -316,3 +324,62 @@ def check_featured(data: object, doc: YamlDocument, display: str, codes: set[str
             hint = f"; có phải là “{close[0]}”?" if close else ""
             out.append(_at(display, doc, ("featured", i), f"không có thủ tục mã “{code.strip()}” trong bộ{hint}"))
     return out
+
+
+# --- events.yml ---------------------------------------------------------------------------
+
+
+def check_events(data: object, doc: YamlDocument, display: str, codes: "EventCodes | None") -> list[Diagnostic]:
+    """Duplicate event ids and steps, and every step's procedure against the catalogue's codes,
+    read from the raw data so they are reported even when the file has schema errors too.
+    ``codes`` is None when the catalogue itself could not be read: only duplicates are checked."""
+    events = _items(data, "events") if isinstance(data, dict) else []
+    out = []
+    ids = ((i, _text(event.get("id"))) for i, event in events)
+    for i, event_id, first in _repeats((i, v) for i, v in ids if v):
+        out.append(_at(display, doc, ("events", i, "id"), f"mã sự kiện “{event_id}” bị trùng với sự kiện thứ {first + 1}"))
+    for i, event in events:
+        steps = _items(event, "steps")
+        named = [(j, _text(step.get("procedure"))) for j, step in steps]
+        named = [(j, code) for j, code in named if code]
+        for j, code, first in _repeats(named):
+            out.append(_at(display, doc, ("events", i, "steps", j, "procedure"),
+                           f"thủ tục “{code}” đã là bước {first + 1} của sự kiện này; mỗi thủ tục chỉ là một bước"))
+        if codes is not None:
+            for j, code in named:
+                problem = codes.problem(code)
+                if problem:
+                    out.append(_at(display, doc, ("events", i, "steps", j, "procedure"), problem))
+    return out
+
+
+def warn_events(data: object, doc: YamlDocument, display: str, drafts: set[str]) -> list[Diagnostic]:
+    """Steps that name a procedure still a scaffold: it is not published, so the step has no link."""
+    out = []
+    for i, event in _items(data, "events") if isinstance(data, dict) else []:
+        for j, step in _items(event, "steps"):
+            code = _text(step.get("procedure"))
+            if code in drafts:
+                out.append(_warn(display, doc, ("events", i, "steps", j, "procedure"),
+                                 f"thủ tục “{code}” còn là tệp khung (chữ mẫu chưa viết lại) nên chưa lên trang web; "
+                                 "bước này hiện không có liên kết tới trang thủ tục"))
+    return out
+
+
+class EventCodes:
+    """What a step's procedure code may name, and why another one cannot be a step."""
+
+    def __init__(self, published: set[str], in_files: set[str], base_only: set[str], base_name: str = ""):
+        self.known = published | in_files  # a file with errors is reported there, not here again
+        self.base_only = base_only - self.known
+        self.base_name = base_name
+
+    def problem(self, code: str) -> str | None:
+        if code in self.known:
+            return None
+        if code in self.base_only:
+            return (f"thủ tục “{code}” có trong bộ gốc ({self.base_name}) nhưng bộ này chưa tiếp nhận nên không có "
+                    f"trang trên trang web; hãy tiếp nhận (python -m generator new --inherit {code}) hoặc bỏ bước này")
+        close = difflib.get_close_matches(code, sorted(self.known), n=1, cutoff=0.8)
+        hint = f"; có phải là “{close[0]}”?" if close else ""
+        return f"không có thủ tục mã “{code}” trong bộ{hint}"

@@ -19,11 +19,12 @@ from generator import checks, layers, placeholders
 from generator.diagnostics import Diagnostic, Severity
 from generator.messages import diagnostics_from
 from generator.layers import BaseProcedure
-from generator.model import Catalogue, CatalogueInfo, Entry, Procedure, Provenance, Synonyms
+from generator.model import Catalogue, CatalogueInfo, Entry, Events, Procedure, Provenance, Synonyms
 from generator.yamlsource import YamlDocument, dotted, read_yaml
 
 CATALOGUE_FILE = "catalogue.yml"
 SYNONYMS_FILE = "synonyms.yml"
+EVENTS_FILE = "events.yml"  # life events: procedures in the order people do them
 
 
 @dataclass
@@ -64,7 +65,7 @@ def _walk(directory: Path) -> tuple[list[Path], int]:
     top = os.fspath(directory)
     for root, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        skip = (CATALOGUE_FILE, SYNONYMS_FILE) if root == top else ()
+        skip = (CATALOGUE_FILE, SYNONYMS_FILE, EVENTS_FILE) if root == top else ()
         for name in sorted(files):
             if name.endswith(".yml") and not name.startswith(".") and name not in skip:
                 found.append(Path(root, name))
@@ -228,6 +229,12 @@ def load_catalogue(directory: Path, display_root: Path | None = None, today: dat
                                               display_path(directory / SYNONYMS_FILE, root), Synonyms)
         result.diagnostics += problems
 
+    events, events_doc, events_display = None, None, display_path(directory / EVENTS_FILE, root)
+    if (directory / EVENTS_FILE).is_file():
+        result.files_checked += 1
+        events, events_doc, problems = memo.validate(directory / EVENTS_FILE, events_display, Events)
+        result.diagnostics += problems
+
     parsed: list[tuple[Procedure | None, YamlDocument, Path, str]] = []
     files, others = _walk(directory)
     unread: list[Path] = []  # procedure files whose YAML could not be read
@@ -273,6 +280,13 @@ def load_catalogue(directory: Path, display_root: Path | None = None, today: dat
         if not as_base:
             result.diagnostics += checks.check_featured(
                 info_doc.data, info_doc, info_display, {e.procedure.code for e in catalogue.entries + catalogue.drafts})
+        if events_doc is not None:
+            problems = _check_events(events_doc, events_display, catalogue, parsed, base, as_base)
+            result.diagnostics += problems
+            if events is not None and not any(d.severity is Severity.ERROR for d in problems):
+                catalogue.events = list(events.events)
+    elif events_doc is not None:
+        result.diagnostics += checks.check_events(events_doc.data, events_doc, events_display, None)
     for procedure, doc, path, display in parsed:
         code = _text(doc.data.get("code"))
         if code and code not in result.inheritable:
@@ -285,6 +299,19 @@ def load_catalogue(directory: Path, display_root: Path | None = None, today: dat
 
 def _text(value) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _check_events(doc: YamlDocument, display: str, catalogue: Catalogue, parsed: list, base: LoadResult | None,
+                  as_base: bool) -> list[Diagnostic]:
+    """events.yml against the catalogue: a step names a procedure this catalogue publishes."""
+    in_files = {_text(d.data.get("code")) for _, d, _, _ in parsed} - {None}
+    codes = checks.EventCodes({e.procedure.code for e in catalogue.entries + catalogue.drafts}, in_files,
+                              set(base.inheritable) if base else set(),
+                              layers.source_name(base.catalogue.info) if base else "")
+    problems = checks.check_events(doc.data, doc, display, codes)
+    if not as_base:
+        problems += checks.warn_events(doc.data, doc, display, {e.procedure.code for e in catalogue.drafts})
+    return problems
 
 
 def _load_base(directory: Path, named: str, info_doc: YamlDocument, info_display: str, root: Path,

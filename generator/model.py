@@ -334,6 +334,51 @@ class Procedure(_Strict):
         examples=[example_of(Announcement)])
 
 
+# --- events.yml: life events (Sự kiện), GOV.UK-style step-by-step ------------------------
+
+EventType = Literal["cong-dan", "kinh-doanh"]
+
+EVENT_TYPE_NAMES = {"cong-dan": "Sự kiện trong đời người dân", "kinh-doanh": "Sự kiện trong hoạt động kinh doanh"}
+
+
+class EventStep(_Strict):
+    procedure: Code = Field(description="Mã thủ tục của bước này; thủ tục phải có tệp trong bộ thủ tục (với bộ "
+                            "gốc: tỉnh đã tiếp nhận) và không trùng với bước khác của cùng sự kiện",
+                            examples=["1.001193"])
+    note: Text | None = Field(None, description="Điều người dân cần biết ở bước này trong sự kiện: làm khi nào, "
+                              "nối với bước trước thế nào",
+                              examples=["Trong 60 ngày kể từ ngày sinh; mang theo Giấy chứng sinh do cơ sở y tế cấp."])
+    optional: bool = Field(False, description="true nếu không phải ai cũng cần làm bước này; trang sự kiện ghi "
+                           "“không bắt buộc”; bỏ trống là false", examples=[True])
+
+
+class Event(_Strict):
+    id: Id = Field(description="Mã sự kiện, viết thường không dấu; cũng là địa chỉ trang su-kien/<mã>/",
+                   examples=["sinh-con"])
+    title: Text = Field(description="Tên sự kiện như người dân gọi, hiện làm tiêu đề trang", examples=["Sinh con"])
+    summary: Text = Field(description="Một hai câu: sự kiện này cần làm những thủ tục gì, trong bao lâu",
+                          examples=["Các thủ tục cha mẹ cần làm khi em bé chào đời (khai sinh, đăng ký thường trú, "
+                                    "thẻ bảo hiểm y tế cho trẻ)."])
+    type: EventType = Field("cong-dan", description="Loại sự kiện: cong-dan (sự kiện trong đời người dân) hoặc "
+                            "kinh-doanh (sự kiện trong hoạt động kinh doanh); bỏ trống là cong-dan",
+                            examples=["cong-dan"])
+    steps: list[EventStep] = Field(min_length=1, description="Các bước theo thứ tự người dân làm: mỗi bước là "
+                                   "một thủ tục; trang sự kiện tự đánh số",
+                                   examples=[[{"procedure": "1.001193", "note": "Trong 60 ngày kể từ ngày sinh; "
+                                               "mang theo Giấy chứng sinh do cơ sở y tế cấp."},
+                                              {"procedure": "1.004222", "optional": True}]])
+
+
+class Events(_Strict):
+    # events.yml beside catalogue.yml. No docstring: pydantic would put it in the schema.
+    model_config = ConfigDict(json_schema_extra={
+        "description": "Sự kiện (events.yml): những việc trong đời người dân hay trong kinh doanh cần làm nhiều "
+                       "thủ tục, mỗi sự kiện liệt kê các thủ tục theo thứ tự"})
+
+    events: list[Event] = Field(description="Các sự kiện, theo thứ tự hiện trên trang web; mỗi sự kiện một mục",
+                                examples=[[example_of(Event)]])
+
+
 class Synonyms(RootModel[dict[Text, list[Text]]]):
     # synonyms.yml beside catalogue.yml. No docstring: pydantic would put it in the
     # schema in place of the root's Vietnamese description.
@@ -387,6 +432,7 @@ class Catalogue:
     entries: list[Entry] = field(default_factory=list)
     synonyms: dict[str, list[str]] = field(default_factory=dict)
     drafts: list[Entry] = field(default_factory=list)  # valid, but with the scaffold's placeholders: never published
+    events: list[Event] = field(default_factory=list)  # events.yml, when valid; steps may name drafts (no link)
 
     @cached_property
     def tiers(self) -> dict[str, RegistryEntry]:

@@ -27,7 +27,7 @@ from generator.exports import publish as open_data
 from generator.exports.jsontext import script_json
 from generator.exports.schema_org import government_service
 from generator.levels import LEVELS
-from generator.model import CHANNEL_NAMES, Catalogue, Entry, Form, Procedure
+from generator.model import CHANNEL_NAMES, Catalogue, Entry, Event, EventStep, Form, Procedure
 from generator.search import SearchIndex, TermMemo, build_index
 from generator.text import file_size, sort_key, vn_date, vn_number, vn_percent
 
@@ -83,6 +83,13 @@ def fill_path(code: str, form_id: str) -> str:
     return f"{PROCEDURES}/{code}/khai/{form_id}/index.md"
 
 
+EVENTS = "su-kien"  # su-kien/ lists the life events, su-kien/<id>/ is one event's steps
+
+
+def event_path(event_id: str) -> str:
+    return f"{EVENTS}/{event_id}/index.md"
+
+
 EDITORS = "soan-thao.md"  # the format page for editors, linked from docs/huong-dan.md
 LOOKUP = "tra-cuu-ho-so/index.md"  # checking a dossier already submitted, when catalogue.yml says how
 
@@ -97,7 +104,7 @@ def _in_nav(path: str) -> bool:
     pages (a nav that long makes a build quadratic), not one group's list, not the editors',
     the open-data or the look-up page (linked from the home page, the guide, every procedure), nor
     the offline page (shown by the service worker only)."""
-    return not (path.startswith(PROCEDURES + "/") or path.count("/") > 1 or
+    return not (path.startswith((PROCEDURES + "/", EVENTS + "/")) or path.count("/") > 1 or
                 path in (EDITORS, open_data.PAGE, LOOKUP, offline.PAGE))
 
 
@@ -199,6 +206,84 @@ def _glance(entry: Entry) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+@dataclass(frozen=True)
+class StepView:
+    """One step of an event as its pages show it."""
+
+    number: int  # from 1
+    step: EventStep
+    code: str
+    name: str  # the procedure's name, also when it is not published
+    entry: Entry | None  # None: the procedure is a draft, never published, so never linked
+    ways: str = ""  # how it can be submitted: "trực tiếp, trực tuyến"
+    glance: dict | None = None
+
+
+@dataclass(frozen=True)
+class EventView:
+    event: Event
+    path: str
+    steps: tuple[StepView, ...]
+
+    @property
+    def optional(self) -> bool:
+        return any(s.step.optional for s in self.steps)
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    code: str
+    name: str
+    linked: bool  # False: a draft, named without a link
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a procedure sits in one event: for its page's “Bước N/M” block."""
+
+    path: str  # the event's page
+    title: str
+    number: int
+    total: int
+    optional: bool
+    previous: Neighbour | None
+    next: Neighbour | None
+
+
+def event_views(catalogue: Catalogue) -> list[EventView]:
+    """The events of events.yml with each step's procedure: published, or a draft (no link)."""
+    published = {e.procedure.code: e for e in catalogue.entries}
+    drafts = {e.procedure.code: e for e in catalogue.drafts}
+    views = []
+    for event in catalogue.events:
+        steps = []
+        for number, step in enumerate(event.steps, 1):
+            entry = published.get(step.procedure)
+            named = entry or drafts[step.procedure]  # the loader refuses any other code
+            ways = ", ".join(CHANNEL_NAMES[c.type].lower() for c in entry.procedure.channels) if entry else ""
+            steps.append(StepView(number, step, step.procedure, named.procedure.name, entry, ways,
+                                  _glance(entry) if entry else None))
+        views.append(EventView(event, event_path(event.id), tuple(steps)))
+    return views
+
+
+def places_of(views: list[EventView]) -> dict[str, list[Place]]:
+    """By procedure code, every event it is a step of."""
+    out: dict[str, list[Place]] = defaultdict(list)
+
+    def neighbour(steps, i) -> Neighbour | None:
+        if not 0 <= i < len(steps):
+            return None
+        s = steps[i]
+        return Neighbour(s.code, s.name, s.entry is not None)
+
+    for view in views:
+        for i, s in enumerate(view.steps):
+            out[s.code].append(Place(view.path, view.event.title, s.number, len(view.steps), s.step.optional,
+                                     neighbour(view.steps, i - 1), neighbour(view.steps, i + 1)))
+    return out
+
+
 class Memo:
     """What the previous generation produced, for the preview to regenerate only what changed.
 
@@ -227,6 +312,9 @@ class _Builder:
         self.first_fill_in: str | None = None  # a fill-in form's page, for the service worker
         entries = sorted(catalogue.entries, key=lambda e: sort_key(e.procedure.name))
         self.entries = entries
+        self.events = event_views(catalogue)
+        self.places = places_of(self.events)
+        self.links.events.update((v.event.id, self.urls.url(v.path)) for v in self.events)
         self.groups: dict[str, dict] = {
             "fields": defaultdict(list), "agencies": defaultdict(list),
             "tiers": defaultdict(list), "levels": defaultdict(list),
@@ -292,14 +380,17 @@ class _Builder:
             forms += [(entry, d) for d in downloads]
             self.links.pages[p.code] = self.urls.url(path)
             self.links.forms[p.code] = {d["form"].id: d["asset"] for d in downloads if d.get("first")}
-            self.render("procedure.md.j2", path, p.name, (p, entry.source, entry.provenance, _sizes(downloads)),
+            places = self.places.get(p.code, [])
+            self.render("procedure.md.j2", path, p.name,
+                        (p, entry.source, entry.provenance, _sizes(downloads), tuple(places)),
                         description=p.summary or f"{p.name}: giấy tờ cần chuẩn bị, nơi nộp, thời hạn giải quyết, "
                                                  f"phí, lệ phí và mẫu đơn (mã thủ tục {p.code}).",
                         p=p, entry=entry, level=LEVELS[p.level],
                         json_ld=self._json_ld, qr=self._qr,
                         agency=self.catalogue.agencies[p.agency], field=self.catalogue.fields[p.field],
                         tiers=[self.catalogue.tiers[t] for t in p.tiers], downloads=downloads,
-                        forms_by_id={d["form"].id: d for d in downloads if d["first"]}, glance=_glance(entry))
+                        forms_by_id={d["form"].id: d for d in downloads if d["first"]}, glance=_glance(entry),
+                        places=places)
             self._fill_pages(entry)
 
         for kind, browse in BROWSES.items():
@@ -324,10 +415,12 @@ class _Builder:
                             "nơi nộp, thời hạn và lệ phí; tìm được khi gõ không dấu.")
         self.render("home.md.j2", "index.md", self.catalogue.info.title,
                     (len(self.entries), tuple(sorted(level_counts.items())), len(forms), len(fields),
-                     tuple((i, n, len(es)) for i, n, _, es in largest), tuple(_listed(e) for e in featured)),
+                     tuple((i, n, len(es)) for i, n, _, es in largest), tuple(_listed(e) for e in featured),
+                     tuple((v.path, v.event.title) for v in self.events)),
                     description=home_description,
                     entries=self.entries, level_counts=level_counts, fields=fields, form_count=len(forms),
-                    featured=featured, largest=largest)
+                    featured=featured, largest=largest, events=self.events)
+        self._event_pages()
         self.stats = stats = statistics.figures(self.catalogue)  # the open data publishes the same figures
         self.render("statistics.md.j2", "thong-ke/index.md", "Thống kê", (stats,), stats=stats,
                     charts=charts.for_page(stats), top=charts.TOP, number=vn_number, percent=vn_percent,
@@ -352,6 +445,19 @@ class _Builder:
         shell = ["index.md", "tim-kiem/index.md"] + ([LOOKUP] if _has_lookup(self.catalogue) else []) + [offline.PAGE]
         fill_in = self.urls.url(self.first_fill_in) if self.first_fill_in else None
         self.content.shell = offline.Shell(tuple(self.urls.url(p) for p in shell), fill_in)
+
+    def _event_pages(self) -> None:
+        """su-kien/ and one page per event, when events.yml has any."""
+        if not self.events:
+            return
+        self.render("events.md.j2", f"{EVENTS}/index.md", "Sự kiện",
+                    tuple((v.event, len(v.steps)) for v in self.events),
+                    description="Các thủ tục cần làm khi sinh con, kết hôn, người thân qua đời, xây nhà, mở hộ kinh "
+                                "doanh…, theo thứ tự nên làm.", events=self.events)
+        for view in self.events:
+            self.render("event.md.j2", view.path, view.event.title,
+                        (view.event, tuple((s.code, s.name, s.entry and s.entry.procedure) for s in view.steps)),
+                        description=view.event.summary, view=view)
 
     def _featured(self) -> list[Entry]:
         """The home page's most-used procedures: catalogue.yml's ``featured``, else the tool's list."""

@@ -24,7 +24,7 @@ from pydantic.types import StringConstraints
 
 from generator import checks, model
 from generator.levels import LEVELS, Level
-from generator.model import CatalogueInfo, Procedure, RegistryEntry, Synonyms, example_of
+from generator.model import CatalogueInfo, Events, Procedure, RegistryEntry, Synonyms, example_of
 
 # Our string types, recognised by their validator, in plain words: (what it is, rule).
 _VALIDATED = {
@@ -98,6 +98,7 @@ class Reference:
     catalogue: FileFormat
     synonyms: Key
     registries: list[Registry]
+    events: FileFormat | None = None
     levels: list[Level] = field(default_factory=lambda: list(LEVELS.values()))
 
 
@@ -214,19 +215,21 @@ def _synonyms() -> Key:
 
 
 @functools.cache
-def _formats() -> tuple[FileFormat, FileFormat, Key]:
+def _formats() -> tuple[FileFormat, FileFormat, Key, FileFormat]:
     """The part that depends on the models only: walked once per process."""
     return (_file(Procedure, "thu-tuc", checks.PROCEDURE_RULES),
-            _file(CatalogueInfo, "catalogue", checks.CATALOGUE_RULES), _synonyms())
+            _file(CatalogueInfo, "catalogue", checks.CATALOGUE_RULES), _synonyms(),
+            _file(Events, "su-kien", checks.EVENT_RULES))
 
 
 def build(info: CatalogueInfo) -> Reference:
     """The format page's data; ``info`` gives the catalogue's own registries."""
-    procedure, catalogue, synonyms = _formats()
+    procedure, catalogue, synonyms, events = _formats()
     return Reference(
         procedure=procedure,
         catalogue=catalogue,
         synonyms=synonyms,
+        events=events,
         registries=[Registry("tiers", "Cấp thực hiện", "tiers", list(info.tiers)),
                     Registry("fields", "Lĩnh vực", "field", list(info.fields)),
                     Registry("agencies", "Cơ quan thực hiện", "agency", list(info.agencies))],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.model import CODE_PATTERN, DOCUMENT_EXTENSIONS, CatalogueInfo, Procedure, Synonyms
+from generator.model import CODE_PATTERN, DOCUMENT_EXTENSIONS, CatalogueInfo, Events, Procedure, Synonyms
 
 SCHEMA_DIR = ".schema"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -104,9 +104,16 @@ def synonyms_schema() -> dict:
     return {"$schema": DIALECT, **Synonyms.model_json_schema()}
 
 
+def events_schema() -> dict:
+    """events.yml; what only the validator sees: unique ids and steps, codes of the catalogue."""
+    schema = _allow_null_when_optional({"$schema": DIALECT, **Events.model_json_schema()})
+    schema["$defs"]["EventStep"]["properties"]["procedure"]["pattern"] = f"^{CODE_PATTERN.pattern}$"
+    return schema
+
+
 def schemas(info: CatalogueInfo | None) -> dict[str, dict]:
     return {"procedure.schema.json": procedure_schema(info), "catalogue.schema.json": catalogue_schema(),
-            "synonyms.schema.json": synonyms_schema()}
+            "synonyms.schema.json": synonyms_schema(), "events.schema.json": events_schema()}
 
 
 def render(schema: dict) -> str:

@@ -170,12 +170,40 @@ LOOKUP_WORDS = ("tra cuu ho so", "kiem tra ho so", "tinh trang ho so", "ho so da
                 "ma ho so", "theo doi ho so", "tra cuu ket qua", "ho so cua toi", "tien do ho so")
 
 
+# Syllables that make no topic on their own: a two-syllable phrase with one of them
+# ("các thủ", "cần làm") would bring an event up for almost any query.
+_FUNCTION_SYLLABLES = frozenset(
+    "cac cua va khi cho la co de trong nhung mot nay do voi thi se can lam thu tuc theo den hoac "
+    "nen ban sau truoc duoc ra vao nhu ve moi phai con tai hay noi".split())
+
+# Phrases of every procedure: they tell no event from another.
+_GENERIC = frozenset({"dang ki", "giay to", "ho so", "co quan", "nop ho", "ket qua", "gia dinh"})
+_CLAUSE = re.compile(r"[\n,.;:!?()\u201c\u201d\"…–-]+")
+
+
+def event_phrases(title: str, summary: str) -> list[str]:
+    """What finds an event, folded: its whole title, and every two-syllable phrase of its title
+    and summary that is not a function word (“khai sinh”, “ket hon”, “thuong tru”)."""
+    phrases = [fold(title)]
+    for chunk in _CLAUSE.split(f"{title}\n{summary}"):  # no phrase across a comma: "khai tử, xóa"
+        words = fold(chunk).split()
+        for pair in zip(words, words[1:]):
+            phrase = " ".join(pair)
+            if not _FUNCTION_SYLLABLES & set(pair) and phrase not in _GENERIC and phrase not in phrases:
+                phrases.append(phrase)
+    return phrases
+
+
 def _service_pages(catalogue: Catalogue) -> list:
-    """[title, site path, phrases] of the service pages the site has (the dossier look-up)."""
+    """[title, site path, phrases] of the service pages the site has: the dossier look-up, and
+    each life event of events.yml (a fourth item, "su-kien", tells the two apart)."""
+    pages = []
     lookup = catalogue.info.status_lookup
-    if not (lookup and (lookup.sms_number or lookup.url)):
-        return []
-    return [["Tra cứu hồ sơ đã nộp", "tra-cuu-ho-so/", list(LOOKUP_WORDS)]]
+    if lookup and (lookup.sms_number or lookup.url):
+        pages.append(["Tra cứu hồ sơ đã nộp", "tra-cuu-ho-so/", list(LOOKUP_WORDS)])
+    for event in catalogue.events:  # the path is pages.event_path's, as a URL
+        pages.append([event.title, f"su-kien/{event.id}/", event_phrases(event.title, event.summary), "su-kien"])
+    return pages
 
 
 def _json(value) -> str:

@@ -138,3 +138,43 @@ def test_the_filled_form_prints_on_one_a4_sheet(browser, sample_server) -> None:
         assert len(PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True))).pages) == 1, path
         page.emulate_media(media="screen")
     page.close()
+
+
+def test_a_citizen_walks_an_event_step_by_step_on_a_phone(phone, sample_server) -> None:
+    """Home → the event → its first step's procedure → the next step, by taps on a 390 px phone."""
+    phone.goto(sample_server)
+    phone.locator(".tthc-home-events a", has_text="Sinh con").tap()
+    phone.wait_for_url("**/su-kien/sinh-con/")
+    steps = phone.locator(".tthc-stepnav__step")
+    assert steps.count() == 3
+    assert phone.locator(".tthc-stepnav__number").all_inner_texts() == ["Bước 1", "Bước 2", "Bước 3"]
+    assert "không bắt buộc" in steps.nth(1).inner_text() and "không bắt buộc" not in steps.nth(0).inner_text()
+    assert "Nơi nộp" in steps.nth(0).inner_text() and "Thời hạn" in steps.nth(0).inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    first = steps.nth(0).locator(".tthc-stepnav__title a")
+    box = first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    first.tap()
+    phone.wait_for_url("**/thu-tuc/1.001193/")
+    where = phone.locator(".tthc-inevent")
+    assert "Bước 1/3" in where.inner_text()
+    assert where.locator("a", has_text="Sinh con").get_attribute("href") == "../../su-kien/sinh-con/"
+    assert where.locator("a[rel=prev]").count() == 0
+    where.locator("a[rel=next]").tap()
+    phone.wait_for_url("**/thu-tuc/2.001023/")
+    where = phone.locator(".tthc-inevent")
+    assert "Bước 2/3" in where.inner_text() and "không bắt buộc" in where.inner_text()
+    assert where.locator("a[rel=prev]").get_attribute("href") == "../1.001193/"
+    where.locator("a[rel=next]").tap()
+    phone.wait_for_url("**/thu-tuc/1.004222/")
+    assert "Bước 3/3" in phone.locator(".tthc-inevent", has_text="Sinh con").inner_text()
+    phone.locator(".tthc-inevent", has_text="Sinh con").locator("a", has_text="Sinh con").tap()
+    phone.wait_for_url("**/su-kien/sinh-con/")
+
+
+def test_searching_for_an_event_finds_its_page(phone, sample_server) -> None:
+    phone.goto(sample_server + "tim-kiem/?q=" + quote("nguoi than qua doi"))
+    phone.wait_for_selector("#tthc-results[data-state=done]", state="attached")
+    link = phone.locator("#tthc-pages a", has_text="Người thân qua đời")
+    assert link.get_attribute("href").endswith("su-kien/nguoi-than-qua-doi/")
+    assert phone.request.get(link.evaluate("e => e.href")).ok

@@ -361,3 +361,16 @@ def test_the_editors_schema_accepts_inheriting_files_and_still_rejects_unknown_k
     assert catalogues.is_valid(data(LAYERED / "province" / "catalogue.yml"))  # registries lent by the base
     assert not catalogues.is_valid(data(FIXTURES / "invalid-layered" / "base-missing" / "province" / "catalogue.yml")
                                    | {"base": None})  # no base: the registries are required
+
+
+def test_an_event_step_only_in_the_base_says_to_adopt_it(tmp_path: Path) -> None:
+    root = _layered_copy(tmp_path, procedures=False)
+    shutil.copytree(FIXTURES / "invalid-layered" / "events-base-only", root, dirs_exist_ok=True)
+    [problem] = load_catalogue(root / "province", display_root=root).diagnostics
+    assert problem.message == ("thủ tục “1.000894” có trong bộ gốc (Cơ sở dữ liệu kiểm thử về thủ tục hành chính) nhưng "
+                               "bộ này chưa tiếp nhận nên không có trang trên trang web; hãy tiếp nhận (python -m "
+                               "generator new --inherit 1.000894) hoặc bỏ bước này")
+    (root / "province" / "ho-tich" / "1.000894.yml").write_text('code: "1.000894"\ninherit: true\n', encoding="utf-8")
+    result = load_catalogue(root / "province", display_root=root)  # adopted: a page, so a step
+    assert result.diagnostics == [] and [s.procedure for s in result.catalogue.events[0].steps] == ["1.001193",
+                                                                                                    "1.000894"]

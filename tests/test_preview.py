@@ -156,3 +156,39 @@ def test_a_save_in_the_base_reaches_the_adopted_pages_and_only_them(tmp_path: Pa
     changed = {path for path in after if after[path] != before.get(path)}
     assert changed == {"thu-tuc/1.001193/index.md"}
     assert "Nhận Giấy khai sinh và bản sao." in after["thu-tuc/1.001193/index.md"]
+
+
+EVENTS_YML = ('events:\n  - id: giay-to\n    title: Giấy tờ\n    summary: Khai sinh rồi chứng thực.\n    steps:\n'
+              '      - procedure: "1.001193"\n      - procedure: "2.000815"\n')
+
+
+@pytest.mark.parametrize("edit, expected", [
+    ("retitle", {"su-kien/index.md", "su-kien/giay-to/index.md", "thu-tuc/1.001193/index.md",
+                 "thu-tuc/2.000815/index.md", "index.md"}),
+    ("rename a step", {"thu-tuc/1.001193/index.md", "linh-vuc/ho-tich/index.md", "co-quan/ubnd-xa/index.md",
+                       "cap/xa/index.md", "muc-do/4/index.md", "bieu-mau/index.md", "index.md",
+                       "su-kien/giay-to/index.md",  # the step's name
+                       "thu-tuc/2.000815/index.md"}),  # its “Bước trước” names it
+    ("remove the file", {"thu-tuc/1.001193/index.md", "thu-tuc/2.000815/index.md", "index.md"}),
+])
+def test_an_events_edit_renders_again_the_event_and_its_steps_pages(base_catalogue: Path, edit: str,
+                                                                    expected: set[str]) -> None:
+    events = base_catalogue / "events.yml"
+    events.write_text(EVENTS_YML, encoding="utf-8")
+    memo = Memo()
+    before = _generate(base_catalogue, memo)
+    if edit == "retitle":
+        _edit(events, "title: Giấy tờ", "title: Làm giấy tờ")
+    elif edit == "rename a step":
+        _edit(base_catalogue / KHAI_SINH, "name: Đăng ký khai sinh", "name: Đăng ký khai sinh (sửa)")
+    else:
+        events.unlink()
+    after = _generate(base_catalogue, memo)
+    fresh = generate(load_catalogue(base_catalogue).catalogue, TEMPLATES, True)
+    assert [(p.path, p.markdown) for p in after.pages] == [(p.path, p.markdown) for p in fresh.pages]
+    assert after.data == fresh.data
+    reused = {id(p) for p in before.pages}
+    rendered = {p.path for p in after.pages if id(p) not in reused}
+    assert rendered - {"du-lieu/index.md"} == expected  # the data page: when a file's shown size changes
+    if edit == "remove the file":  # no events left: no event page either
+        assert not [p.path for p in after.pages if p.path.startswith("su-kien/")]

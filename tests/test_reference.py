@@ -21,14 +21,14 @@ from pydantic import BaseModel
 from conftest import BASE, FIXTURES, ROOT
 from generator import reference, schema
 from generator.loader import load_catalogue
-from generator.model import (Agency, Announcement, CatalogueInfo, Channel, Document, Form, FormField, LegalBasis, Procedure,
-                             RegistryEntry, StatusLookup, Synonyms, example_of)
+from generator.model import (Agency, Announcement, CatalogueInfo, Channel, Document, Event, Events, EventStep, Form,
+                             FormField, LegalBasis, Procedure, RegistryEntry, StatusLookup, Synonyms, example_of)
 from generator.pages import EDITORS, generate
 from generator.yamlsource import read_yaml
 from helpers import Elements
 
 EDITOR_MODELS = [Procedure, Channel, Document, Form, FormField, LegalBasis, Announcement, CatalogueInfo,
-                 RegistryEntry, Agency, StatusLookup, Synonyms]
+                 RegistryEntry, Agency, StatusLookup, Synonyms, Events, Event, EventStep]
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ def test_each_models_examples_validate(model: type[BaseModel]) -> None:
 
 def test_the_complete_examples_are_a_valid_catalogue(page: str, tmp_path: Path) -> None:
     files, keys = _examples(page, "file"), _examples(page, "key")
-    assert set(files) == {"thu-tuc", "catalogue"}
+    assert set(files) == {"thu-tuc", "catalogue", "su-kien"}
     catalogue = tmp_path / "catalogue"
     source = catalogue / "ho-tich" / "1.001193.yml"
     source.parent.mkdir(parents=True)
@@ -140,9 +140,18 @@ def test_the_complete_examples_are_a_valid_catalogue(page: str, tmp_path: Path) 
         (source.parent / form["file"]).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(BASE / "ho-tich" / "mau" / "to-khai.pdf", source.parent / form["file"])
 
+    (catalogue / "events.yml").write_text(files["su-kien"], encoding="utf-8")
+    events = _read(files["su-kien"], tmp_path)
+    for step in events["events"][0]["steps"][1:]:  # the example's other steps: the same procedure, other codes
+        other = catalogue / "ho-tich" / f"{step['procedure']}.yml"
+        other.write_text(files["thu-tuc"].replace('code: "1.001193"', f'code: "{step["procedure"]}"'), encoding="utf-8")
+
     result = load_catalogue(catalogue, today=date.fromisoformat(procedure["updated"]))
     assert [str(d) for d in result.diagnostics] == []
+    assert result.catalogue.events == Events.model_validate(reference.complete_example(Events)).events
+    assert [e.message for e in Draft202012Validator(schema.events_schema()).iter_errors(events)] == []
     assert result.catalogue.entries[0].procedure == Procedure.model_validate(reference.complete_example(Procedure))
+    assert len(result.catalogue.entries) == len(events["events"][0]["steps"])
     assert result.catalogue.info == CatalogueInfo.model_validate(reference.complete_example(CatalogueInfo))
     assert result.catalogue.synonyms == Synonyms.model_fields["root"].examples[0]
 
@@ -155,7 +164,7 @@ def test_the_complete_examples_are_a_valid_catalogue(page: str, tmp_path: Path) 
 def test_each_keys_yaml_reads_back_as_its_example(page: str, tmp_path: Path) -> None:
     shown = _examples(page, "key")
     ref = reference.build(load_catalogue(BASE).catalogue.info)
-    keys = {f"{f.slug}/{k.path}": (f, k) for f in (ref.procedure, ref.catalogue) for k in f.keys}
+    keys = {f"{f.slug}/{k.path}": (f, k) for f in (ref.procedure, ref.catalogue, ref.events) for k in f.keys}
     assert set(shown) == set(keys) | {"synonyms/synonyms"}
     for name, (file, key) in keys.items():
         assert _read(shown[name], tmp_path) == {key.name: key.example}, name
@@ -177,10 +186,10 @@ def test_values_yaml_would_misread_are_shown_in_double_quotes(page: str) -> None
 # --- 3. every key of the format is on the page -----------------------------------------
 
 
-@pytest.mark.parametrize("anchor, root", [("thu-tuc", Procedure), ("catalogue", CatalogueInfo)])
+@pytest.mark.parametrize("anchor, root", [("thu-tuc", Procedure), ("catalogue", CatalogueInfo), ("su-kien", Events)])
 def test_the_page_lists_every_key(page: str, anchor: str, root: type[BaseModel]) -> None:
     expected = _schema_paths(root.model_json_schema())
-    assert "channels[].fee" in expected or "status_lookup.url" in expected
+    assert {"channels[].fee", "status_lookup.url", "events[].steps[].procedure"} & set(expected)  # nested keys walked
     section = _section(page, anchor)
     headed = re.findall(r"^#{3,6} `([^`]+)` \{#", section, re.M)
     assert headed == expected

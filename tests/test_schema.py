@@ -161,3 +161,29 @@ def test_the_form_file_pattern_matches_any_case_like_the_validator() -> None:
     pattern = regress.Regex(GENERATED["procedure.schema.json"]["$defs"]["Form"]["properties"]["file"]["pattern"])
     assert pattern.find("mau/To-Khai.PDF") and pattern.find("mau/to-khai.docx")
     assert not pattern.find("mau/to-khai.exe") and not pattern.find("mau/to-khai.pdf.exe")
+
+
+# --- events.yml ----------------------------------------------------------------------------------
+
+EVENT_CASES = sorted((FIXTURES / "invalid").glob("events_*"))
+# What only the validator sees in events.yml: the catalogue's codes and one key across items.
+EVENTS_BEYOND_SCHEMA = {
+    "events_duplicate-id": "uniqueItems compares whole events, not their ids",
+    "events_procedure-twice": "uniqueItems compares whole steps, not their codes",
+    "events_unknown-procedure": "the codes are the catalogue's files, not in the schema",
+}
+
+
+def test_events_schema_accepts_the_sample_events() -> None:
+    checker = Draft202012Validator(schema.events_schema())
+    assert [e.message for e in checker.iter_errors(_data(ROOT / "procedures" / "events.yml"))] == []
+
+
+def test_events_beyond_schema_names_real_cases() -> None:
+    assert set(EVENTS_BEYOND_SCHEMA) <= {p.name for p in EVENT_CASES}
+
+
+@pytest.mark.parametrize("case", [p for p in EVENT_CASES if p.name not in EVENTS_BEYOND_SCHEMA], ids=lambda p: p.name)
+def test_events_schema_rejects_what_the_validator_rejects(case: Path) -> None:
+    checker = Draft202012Validator(schema.events_schema())
+    assert list(checker.iter_errors(_data(case / "events.yml"))), f"the schema accepts {case.name}"

@@ -217,3 +217,57 @@ def test_forms_beside_an_unreadable_file_are_not_called_unused(tmp_path: Path) -
                       encoding="utf-8")
     found = load_catalogue(catalogue, display_root=catalogue).diagnostics
     assert [(d.file, d.line) for d in found] == [("ho-tich/1.001193.yml", 2)]
+
+
+# --- events.yml -------------------------------------------------------------------------
+
+
+def test_events_file_is_not_read_as_a_procedure_and_loads_in_order(tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    (catalogue / "events.yml").write_text(
+        'events:\n  - id: giay-to\n    title: Giấy tờ\n    summary: Làm giấy tờ.\n    type: kinh-doanh\n'
+        '    steps:\n      - procedure: "2.000815"\n        note: Trước tiên.\n      - procedure: "1.001193"\n'
+        '        optional: true\n', encoding="utf-8")
+    result = load_catalogue(catalogue, display_root=catalogue)
+    assert result.diagnostics == [] and result.files_checked == 4
+    [event] = result.catalogue.events
+    assert (event.id, event.type) == ("giay-to", "kinh-doanh")
+    assert [(s.procedure, s.note, s.optional) for s in event.steps] == [
+        ("2.000815", "Trước tiên.", False), ("1.001193", None, True)]
+
+
+@pytest.mark.parametrize("case, key, message", [
+    ("events_unknown-procedure", "events[0].steps[0].procedure",
+     "không có thủ tục mã “1.001194” trong bộ; có phải là “1.001193”?"),
+    ("events_unknown-procedure", "events[0].steps[1].procedure", "không có thủ tục mã “9.999999” trong bộ"),
+    ("events_procedure-twice", "events[0].steps[2].procedure",
+     "thủ tục “1.001193” đã là bước 1 của sự kiện này; mỗi thủ tục chỉ là một bước"),
+    ("events_duplicate-id", "events[1].id", "mã sự kiện “sinh-con” bị trùng với sự kiện thứ 1"),
+    ("events_unknown-key", "events[0].titel", "khóa “titel” không có trong định dạng; có phải là “title”?"),
+    ("events_empty-steps", "events[0].steps", "danh sách phải có ít nhất một mục"),
+])
+def test_events_problems_are_said_plainly(case: str, key: str, message: str, tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(FIXTURES / "invalid" / case, catalogue)
+    result = load_catalogue(catalogue, display_root=catalogue)
+    assert {d.key: d.message for d in result.diagnostics}[key] == message
+    assert result.catalogue.events == []  # an invalid events.yml publishes no event
+
+
+def test_events_are_checked_even_when_catalogue_yml_is_broken(tmp_path: Path) -> None:
+    """All problems in one run: the events file's own mistakes show beside catalogue.yml's."""
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(FIXTURES / "invalid" / "events_duplicate-id", catalogue)
+    (catalogue / "catalogue.yml").write_text("title: Bộ\n", encoding="utf-8")
+    found = {(d.file, d.key) for d in load_catalogue(catalogue, display_root=catalogue).diagnostics}
+    assert ("events.yml", "events[1].id") in found and ("catalogue.yml", "tiers") in found
+
+
+def test_cli_reports_events_problems_like_every_other(tmp_path: Path) -> None:
+    catalogue = copy_base(tmp_path / "catalogue")
+    _install(FIXTURES / "invalid" / "events_unknown-procedure", catalogue)
+    run = run_cli("validate", "--catalogue", "catalogue", cwd=tmp_path)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stdout.splitlines()[0] == ("catalogue/events.yml:9:20: error: events[0].steps[0].procedure: không có "
+                                          "thủ tục mã “1.001194” trong bộ; có phải là “1.001193”?")
+    assert "Đã kiểm tra 4 tệp: 2 lỗi trong 1 tệp." in run.stderr  # catalogue.yml, events.yml, two procedures

@@ -33,6 +33,15 @@ procedure                          ``cpsv:PublicService`` (``@id`` = its page)
 ``updated``                        ``dct:modified`` (``xsd:date``)
 inherited from a base catalogue    ``dct:source`` = the base's name; ``dct:description``
                                    of the source names the keys the province set
+a step of an event                 ``cv:isGroupedBy`` → the event
+event (``events.yml``)             ``cv:Event`` and ``cv:LifeEvent`` (``type: cong-dan``)
+                                   or ``cv:BusinessEvent`` (``type: kinh-doanh``);
+                                   ``@id`` = its page
+``events[].id``                    ``dct:identifier``
+``events[].title``                 ``dct:title``
+``events[].summary``               ``dct:description``
+``events[].steps[].procedure``     ``cv:hasRelatedService`` → the public service, in the
+                                   steps' order (a draft, which has no page, is left out)
 =================================  =====================================================
 
 Tiers are not mapped: they are levels of government, not the places ``dct:spatial``
@@ -45,7 +54,7 @@ channel's ``dct:description`` rather than a made-up number.
 
 from __future__ import annotations
 
-from generator.model import CHANNEL_NAMES, Agency, Catalogue, Entry
+from generator.model import CHANNEL_NAMES, Agency, Catalogue, Entry, Event
 
 PATH = "du-lieu/procedures.jsonld"
 CONTEXT = {
@@ -89,7 +98,15 @@ class Graph:
             node["locn:address"] = {"@type": "locn:Address", "locn:fullAddress": agency.address}
         return node
 
-    def service(self, entry: Entry, page_url: str) -> dict:
+    def event(self, event: Event, page_url: str, pages: dict[str, str]) -> dict:
+        """``pages``: code -> page of every published procedure; a step without one is left out."""
+        kind = "cv:BusinessEvent" if event.type == "kinh-doanh" else "cv:LifeEvent"
+        return {"@id": self.base + page_url, "@type": ["cv:Event", kind], "dct:identifier": _plain(event.id),
+                "dct:title": event.title, "dct:description": event.summary,
+                "cv:hasRelatedService": [_ref(self.base + pages[s.procedure]) for s in event.steps
+                                         if s.procedure in pages]}
+
+    def service(self, entry: Entry, page_url: str, events: list[str] = ()) -> dict:
         p = entry.procedure
         iri = self.base + page_url
         field = self.catalogue.fields[p.field]
@@ -129,6 +146,8 @@ class Graph:
             node["cpsv:produces"] = [{"@type": "cv:Output", "dct:title": r} for r in p.results]
         if p.updated:
             node["dct:modified"] = {"@value": p.updated, "@type": "http://www.w3.org/2001/XMLSchema#date"}
+        if events:
+            node["cv:isGroupedBy"] = [_ref(self.base + url) for url in events]
         if entry.provenance:
             local = ", ".join(sorted(entry.provenance.local_keys)) or "không có"
             node["dct:source"] = {"dct:title": entry.provenance.base_name,

@@ -35,6 +35,7 @@ class Links:
 
     pages: dict[str, str]  # code -> its page
     forms: dict[str, dict[str, str]]  # code -> form id -> its file
+    events: dict[str, str] = field(default_factory=dict)  # event id -> its page
 
 
 @dataclass(frozen=True)
@@ -55,29 +56,38 @@ def build(catalogue: Catalogue, links: Links, statistics: dict, memo: Memo | Non
     entries = sorted(catalogue.entries, key=lambda e: e.procedure.code)
     procedures = [e.procedure for e in entries]
     graph = cpsv.Graph(catalogue, cpsv.base(catalogue))
+    grouped_by: dict[str, list[str]] = {}  # code -> the pages of the events it is a step of
+    for event in catalogue.events:
+        for step in event.steps:
+            grouped_by.setdefault(step.procedure, []).append(links.events[event.id])
     parts = []
     for entry, p in zip(entries, procedures):
-        url, forms = links.pages[p.code], links.forms.get(p.code, {})
-        key = (p, entry.provenance, catalogue.info, url, forms)
+        url, forms, events = links.pages[p.code], links.forms.get(p.code, {}), grouped_by.get(p.code, [])
+        key = (p, entry.provenance, catalogue.info, url, forms, events)
         cached = memo.parts.get(p.code)
         if cached is None or cached[0] != key:
             cached = (key, _Parts(dumps(records.record(entry, url, forms)), table.row(p, catalogue, url),
-                                  dumps(graph.service(entry, url))))
+                                  dumps(graph.service(entry, url, events))))
             memo.parts[p.code] = cached
         parts.append(cached[1])
     for code in memo.parts.keys() - {p.code for p in procedures}:
         del memo.parts[code]
 
+    names = {e.procedure.code: e.procedure.name for e in catalogue.entries + catalogue.drafts}
+    events = [(event, links.events[event.id]) for event in catalogue.events]
+    event_records = ",\n".join(dumps(records.event_record(e, url, names, links.pages)) for e, url in events)
     out = {
         CATALOGUE_JSON: (f'{{"catalogue":{dumps(catalogue.info.model_dump(mode="json"))},\n"procedures":[\n'
                          + ",\n".join(x.record for x in parts)
-                         + f'\n],\n"statistics":{dumps(statistics)}}}\n'),
+                         + '\n],\n"events":[' + (f"\n{event_records}\n" if events else "")
+                         + f'],\n"statistics":{dumps(statistics)}}}\n'),
         SCHEMA: json.dumps(records.schema(), ensure_ascii=False, indent=2) + "\n",
         CSV: table.header() + "".join(x.row for x in parts),
         FEED: feed.feed(catalogue, links.pages),
         CPSV: (f'{{"@context":{dumps(cpsv.CONTEXT)},\n"@graph":[\n'
                + ",\n".join([dumps(graph.organisation(a)) for a in catalogue.info.agencies]
-                            + [x.service for x in parts])
+                            + [x.service for x in parts]
+                            + [dumps(graph.event(e, url, links.pages)) for e, url in events])
                + "\n]}\n"),
     }
     out.update({one_path(p.code): x.record + "\n" for p, x in zip(procedures, parts)})

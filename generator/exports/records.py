@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.model import CatalogueInfo, Entry, Form, Procedure
+from generator.model import CatalogueInfo, Entry, Event, EventStep, Form, Procedure
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -40,6 +40,18 @@ class PublishedProcedure(Procedure):
         "viết đủ thủ tục")
 
 
+class PublishedEventStep(EventStep):
+    name: str = Field(description="Tên thủ tục ở bước này", examples=["Thủ tục đăng ký khai sinh"])
+    url: str | None = Field(None, description="Địa chỉ trang của thủ tục ở bước này, tính từ gốc trang web; null khi "
+                            "thủ tục chưa lên trang web (tệp khung)", examples=["thu-tuc/1.001193/"])
+
+
+class PublishedEvent(Event):
+    steps: list[PublishedEventStep] = Field(min_length=1, description="Các bước theo thứ tự, mỗi bước một thủ tục, "
+                                            "kèm tên và địa chỉ trang của thủ tục")
+    url: str = Field(description="Địa chỉ trang của sự kiện, tính từ gốc trang web", examples=["su-kien/sinh-con/"])
+
+
 class PublishedCatalogue(BaseModel):
     # No docstring: pydantic would publish it as the schema's description, which readers get in Vietnamese.
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, title="procedures.json",
@@ -49,6 +61,8 @@ class PublishedCatalogue(BaseModel):
     catalogue: CatalogueInfo = Field(description="Thông tin chung của bộ thủ tục và các danh mục cấp thực hiện, "
                                      "lĩnh vực, cơ quan (như trong catalogue.yml)")
     procedures: list[PublishedProcedure] = Field(description="Mọi thủ tục, xếp theo mã thủ tục")
+    events: list[PublishedEvent] = Field([], description="Các sự kiện (events.yml): những việc cần làm nhiều thủ "
+                                         "tục, mỗi sự kiện liệt kê các thủ tục theo thứ tự; theo thứ tự trong tệp")
     statistics: dict[str, Any] = Field(description="Số liệu thống kê của bộ thủ tục: số thủ tục theo mức độ, "
                                        "lĩnh vực, cơ quan, cấp và tỉ lệ thủ tục mức độ 3–4")
 
@@ -68,4 +82,14 @@ def record(entry: Entry, page_url: str, form_urls: dict[str, str]) -> dict:
         form["url"] = form_urls.get(form["id"])
     source = entry.provenance
     out["provenance"] = {"base": source.base_name, "local_keys": sorted(source.local_keys)} if source else None
+    return out
+
+
+def event_record(event: Event, url: str, names: dict[str, str], pages: dict[str, str]) -> dict:
+    """An event as published: its keys, each step's procedure name and page (null for a draft)."""
+    out = event.model_dump(mode="json")
+    out["url"] = url
+    for step in out["steps"]:
+        step["name"] = names[step["procedure"]]
+        step["url"] = pages.get(step["procedure"])
     return out

@@ -178,3 +178,13 @@ def test_searching_for_an_event_finds_its_page(phone, sample_server) -> None:
     link = phone.locator("#tthc-pages a", has_text="Người thân qua đời")
     assert link.get_attribute("href").endswith("su-kien/nguoi-than-qua-doi/")
     assert phone.request.get(link.evaluate("e => e.href")).ok
+
+
+def test_search_shows_at_most_three_events_the_closest_first(phone, sample_server) -> None:
+    """"đăng ký thường trú" is in several events' summaries: three links at most, labelled as events,
+    the dossier look-up (a service, not an event) unaffected."""
+    phone.goto(sample_server + "tim-kiem/?q=" + quote("dang ky thuong tru cho con moi sinh"))
+    phone.wait_for_selector("#tthc-results[data-state=done]", state="attached")
+    events = phone.locator("#tthc-pages a.tthc-button--event").all_inner_texts()
+    assert 1 <= len(events) <= 3 and all(t.startswith("Sự kiện: ") for t in events), events
+    assert events[0] == "Sự kiện: Sinh con"

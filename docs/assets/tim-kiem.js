@@ -555,17 +555,33 @@
   }
 
   // A page of the site that is the answer rather than a procedure ("tra cứu hồ sơ"), above the list.
+  // Service pages whose phrases the query holds: the dossier look-up as a button; life events
+  // as "Sự kiện: …" links, the one sharing the longest phrase with the query first, three at most
+  // (a word such as "thường trú" is in several events' summaries).
+  var EVENTS_SHOWN = 3;
   function renderPages(query) {
-    var q = " " + fold(query) + " ";
+    var q = " " + fold(query) + " ", events = [];
     pages.textContent = "";
     (core.pages || []).forEach(function (page) {
-      if (!page[2].some(function (phrase) { return q.indexOf(" " + phrase + " ") >= 0; })) return;
+      var longest = 0;
+      page[2].forEach(function (phrase) {
+        if (q.indexOf(" " + phrase + " ") >= 0) longest = Math.max(longest, phrase.length);
+      });
+      if (!longest) return;
       var a = document.createElement("a");
       a.href = ROOT + page[1] + (DIRECTORY_URLS ? "" : "index.html");
-      a.className = "tthc-button tthc-button--primary";
-      a.textContent = page[0];
-      pages.appendChild(a);
+      if (page[3] === "su-kien") {
+        a.className = "tthc-button tthc-button--event";
+        a.textContent = "Sự kiện: " + page[0];
+        events.push([longest, a]);
+      } else {
+        a.className = "tthc-button tthc-button--primary";
+        a.textContent = page[0];
+        pages.appendChild(a);
+      }
     });
+    events.sort(function (x, y) { return y[0] - x[0]; }).slice(0, EVENTS_SHOWN)
+      .forEach(function (e) { pages.appendChild(e[1]); });
     pages.hidden = !pages.childNodes.length;
   }
 

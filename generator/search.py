@@ -16,6 +16,7 @@ import gzip
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,8 +202,13 @@ def _service_pages(catalogue: Catalogue) -> list:
     lookup = catalogue.info.status_lookup
     if lookup and (lookup.sms_number or lookup.url):
         pages.append(["Tra cứu hồ sơ đã nộp", "tra-cuu-ho-so/", list(LOOKUP_WORDS)])
+    phrases = {event.id: event_phrases(event.title, event.summary) for event in catalogue.events}
+    # A phrase of several events' summaries ("thuong tru", "xac nhan") tells none of them apart:
+    # only an event's title and the phrases it alone has find it.
+    shared = Counter(p for found in phrases.values() for p in set(found[1:]))
     for event in catalogue.events:  # the path is pages.event_path's, as a URL
-        pages.append([event.title, f"su-kien/{event.id}/", event_phrases(event.title, event.summary), "su-kien"])
+        own = [p for i, p in enumerate(phrases[event.id]) if i == 0 or shared[p] == 1]
+        pages.append([event.title, f"su-kien/{event.id}/", own, "su-kien"])
     return pages
 
 

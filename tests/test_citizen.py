@@ -180,11 +180,10 @@ def test_searching_for_an_event_finds_its_page(phone, sample_server) -> None:
     assert phone.request.get(link.evaluate("e => e.href")).ok
 
 
-def test_search_shows_at_most_three_events_the_closest_first(phone, sample_server) -> None:
-    """"đăng ký thường trú" is in several events' summaries: three links at most, labelled as events,
-    the dossier look-up (a service, not an event) unaffected."""
-    phone.goto(sample_server + "tim-kiem/?q=" + quote("dang ky thuong tru cho con moi sinh"))
+def test_search_shows_the_closest_events_in_one_line(phone, sample_server) -> None:
+    """Events as one short line of links above the results, which stay on the phone's first screen."""
+    phone.goto(sample_server + "tim-kiem/?q=" + quote("lam giay to khi sinh con"))
     phone.wait_for_selector("#tthc-results[data-state=done]", state="attached")
-    events = phone.locator("#tthc-pages a.tthc-button--event").all_inner_texts()
-    assert 1 <= len(events) <= 3 and all(t.startswith("Sự kiện: ") for t in events), events
-    assert events[0] == "Sự kiện: Sinh con"
+    assert phone.locator("#tthc-pages .tthc-pages__events").inner_text() == "Sự kiện liên quan: Sinh con"
+    first = phone.locator("#tthc-results li").first.bounding_box()
+    assert first["y"] + first["height"] < 844, "the first result is below the phone's first screen"

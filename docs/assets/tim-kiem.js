@@ -555,33 +555,42 @@
   }
 
   // A page of the site that is the answer rather than a procedure ("tra cứu hồ sơ"), above the list.
-  // Service pages whose phrases the query holds: the dossier look-up as a button; life events
-  // as "Sự kiện: …" links, the one sharing the longest phrase with the query first, three at most
-  // (a word such as "thường trú" is in several events' summaries).
+  // Service pages whose phrases the query holds: the dossier look-up as a button; life events as
+  // one short line of links, "Sự kiện liên quan: Sinh con", so that the results stay on the first
+  // screen of a phone. An event shows when it shares most of what the best one shares with the
+  // query (the lengths of the phrases found), three at most: "thường trú" alone is in several
+  // events' summaries, "thường trú cho con mới sinh" is Sinh con's.
   var EVENTS_SHOWN = 3;
   function renderPages(query) {
     var q = " " + fold(query) + " ", events = [];
     pages.textContent = "";
     (core.pages || []).forEach(function (page) {
-      var longest = 0;
-      page[2].forEach(function (phrase) {
-        if (q.indexOf(" " + phrase + " ") >= 0) longest = Math.max(longest, phrase.length);
-      });
-      if (!longest) return;
+      var shared = 0;
+      page[2].forEach(function (phrase) { if (q.indexOf(" " + phrase + " ") >= 0) shared += phrase.length; });
+      if (!shared) return;
       var a = document.createElement("a");
       a.href = ROOT + page[1] + (DIRECTORY_URLS ? "" : "index.html");
+      a.textContent = page[0];
       if (page[3] === "su-kien") {
-        a.className = "tthc-button tthc-button--event";
-        a.textContent = "Sự kiện: " + page[0];
-        events.push([longest, a]);
+        a.className = "tthc-pages__event";
+        events.push([shared, a]);
       } else {
         a.className = "tthc-button tthc-button--primary";
-        a.textContent = page[0];
         pages.appendChild(a);
       }
     });
-    events.sort(function (x, y) { return y[0] - x[0]; }).slice(0, EVENTS_SHOWN)
-      .forEach(function (e) { pages.appendChild(e[1]); });
+    events.sort(function (x, y) { return y[0] - x[0]; });
+    events = events.filter(function (e, i) { return i < EVENTS_SHOWN && e[0] >= 0.75 * events[0][0]; });
+    if (events.length) {
+      var line = document.createElement("span");
+      line.className = "tthc-pages__events";
+      line.appendChild(document.createTextNode("Sự kiện liên quan: "));
+      events.forEach(function (e, i) {
+        if (i) line.appendChild(document.createTextNode(" · "));
+        line.appendChild(e[1]);
+      });
+      pages.appendChild(line);
+    }
     pages.hidden = !pages.childNodes.length;
   }
 

@@ -74,11 +74,21 @@ def _parser() -> argparse.ArgumentParser:
                                    "trang của cơ quan…) và báo liên kết hỏng, liên kết đã đổi địa chỉ; cần mạng")
     links.add_argument("--format", choices=["text", "github", "json"], default="text",
                        help="text: path:line:col (mặc định); github: chú thích cho GitHub Actions; json: cho công cụ khác")
-    links.add_argument("--timeout", type=float, default=10.0, metavar="GIÂY",
+    links.add_argument("--timeout", type=_seconds, default=10.0, metavar="GIÂY",
                        help="chờ mỗi máy chủ trả lời tối đa bao nhiêu giây (mặc định: 10)")
     serve = command("serve", "xem trước trang web, tự cập nhật khi sửa tệp")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ máy chủ xem trước")
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = 0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"“{text}” không phải một số giây lớn hơn 0, ví dụ 10 hoặc 2,5")
+    return value
 
 
 def _validate(catalogue: Path, output: str = "text", warnings: bool = True) -> LoadResult:

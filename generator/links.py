@@ -186,7 +186,8 @@ def _as_sent(url: str) -> str:
 def _answer(url: str, timeout: float) -> tuple[int, str | None]:
     """(status, Location) of one address: HEAD, then GET when the server refuses HEAD."""
     for method in ("HEAD", "GET"):
-        request = urllib.request.Request(_as_sent(url), method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+        request = urllib.request.Request(_as_sent(url), method=method,
+                                         headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
         try:
             with _OPENER.open(request, timeout=timeout) as response:  # the body is never read
                 return response.status, None
@@ -247,22 +248,22 @@ def _status_why(status: int) -> str:
     return f"máy chủ từ chối yêu cầu (mã {status})"
 
 
-def check(url: str, timeout: float = TIMEOUT, retries: int = RETRIES, backoff: float = BACKOFF) -> Outcome:
+def check(url: str, timeout: float = TIMEOUT) -> Outcome:
     """One address, redirects followed hop by hop. Temporary redirects (302, 303, 307) are how
     portals send visitors to a login or a language version: the address as written is still
     the one to keep, so only where they lead is checked. Permanent ones (301, 308) give the new address."""
     current, moved, permanent = url, None, True
     for _ in range(MAX_REDIRECTS + 1):
-        for attempt in range(retries + 1):
+        for attempt in range(RETRIES + 1):
             if attempt:
-                time.sleep(backoff * 2 ** (attempt - 1))
+                time.sleep(BACKOFF * 2 ** (attempt - 1))
             try:
                 status, location = _answer(current, timeout)
             except (OSError, http.client.HTTPException, ValueError) as error:
-                if attempt < retries and _passing(error):
+                if attempt < RETRIES and _passing(error):
                     continue
                 return Outcome(broken=_broken(_why(error, current, timeout), url, current, attempt))
-            if status < 500 or attempt == retries:
+            if status < 500 or attempt == RETRIES:
                 break
         if status in _REDIRECTS and location:
             current = urljoin(current, location)
@@ -272,7 +273,8 @@ def check(url: str, timeout: float = TIMEOUT, retries: int = RETRIES, backoff: f
         if status >= 400:
             return Outcome(broken=_broken(_status_why(status), url, current, attempt))
         return Outcome(moved_to=moved)
-    return Outcome(broken=_broken(f"chuyển hướng quá {MAX_REDIRECTS} lần (có thể là vòng lặp)", url, current, 0))
+    loop = f"chuyển hướng quá {MAX_REDIRECTS} lần (có thể là vòng lặp)"
+    return Outcome(broken=_broken(loop, url, current, 0))
 
 
 def _broken(why: str, url: str, final: str, retried: int) -> str:
@@ -291,11 +293,11 @@ class Report:
     moved: int
 
 
-def check_links(links: list[Link], timeout: float = TIMEOUT, retries: int = RETRIES, backoff: float = BACKOFF,
-                workers: int = WORKERS) -> Report:
+def check_links(links: list[Link], timeout: float = TIMEOUT) -> Report:
+    """Each distinct address once, ``WORKERS`` at a time; then every place that uses a bad one."""
     addresses = sorted({urldefrag(link.url).url for link in links})
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        outcomes = dict(zip(addresses, pool.map(lambda u: check(u, timeout, retries, backoff), addresses)))
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        outcomes = dict(zip(addresses, pool.map(lambda url: check(url, timeout), addresses)))
     diagnostics = []
     for link in links:
         outcome = outcomes[urldefrag(link.url).url]
@@ -316,7 +318,7 @@ def check_links(links: list[Link], timeout: float = TIMEOUT, retries: int = RETR
 
 def summary(report: Report) -> str:
     """The closing line, in Vietnamese."""
-    text = (f"Đã kiểm tra {report.addresses} địa chỉ ({report.links} liên kết trong {report.files} tệp): ")
+    text = f"Đã kiểm tra {report.addresses} địa chỉ ({report.links} liên kết trong {report.files} tệp): "
     if not report.broken and not report.moved:
         return text + "không có liên kết hỏng."
     return text + f"{report.broken} địa chỉ hỏng, {report.moved} địa chỉ đã đổi."

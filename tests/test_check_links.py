@@ -225,10 +225,14 @@ def test_exit_codes_redirects_alone_pass(tmp_path: Path, server) -> None:
     assert run.stderr.splitlines()[-1] == "Đã kiểm tra 4 địa chỉ (5 liên kết trong 2 tệp): không có liên kết hỏng."
 
 
-def test_a_missing_catalogue_fails_without_fetching(tmp_path: Path, server) -> None:
+def test_a_missing_catalogue_or_a_bad_timeout_fails_without_fetching(tmp_path: Path, server) -> None:
     run = _check(tmp_path, catalogue="khong-co")
     assert run.returncode == 1
     assert run.stdout == "khong-co:1:1: error: không tìm thấy thư mục bộ thủ tục\n"
+    _catalogue(tmp_path, server.url)
+    run = run_cli("check-links", "--catalogue", "catalogue", "--timeout", "0", cwd=tmp_path, env=NO_INTERNET)
+    assert run.returncode == 2
+    assert run.stderr.splitlines()[-1].endswith("--timeout: “0” không phải một số giây lớn hơn 0, ví dụ 10 hoặc 2,5")
     assert not server.requests
 
 

@@ -8,7 +8,7 @@ CATALOGUE ?= procedures
 # The preview's port: make serve PORT=8001 when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: site offline validate serve test chromium clean
+.PHONY: venv site offline validate check-links serve test chromium clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): requirements.lock pyproject.toml
 	# setuptools' notice on every editable install says nothing an editor can act on
 	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# The pinned environment alone, for CI jobs that then run one command and need its exit code
+# (make turns every failing recipe into 2).
+venv: $(STAMP)
 
 site: $(STAMP)
 	$(PY) -m generator build --catalogue $(CATALOGUE) --site-dir site
@@ -27,6 +31,10 @@ offline: $(STAMP)
 
 validate: $(STAMP)
 	$(PY) -m generator validate --catalogue $(CATALOGUE)
+
+# Opens every web address in the catalogue (needs the network): broken and moved links at their lines.
+check-links: $(STAMP)
+	$(PY) -m generator check-links --catalogue $(CATALOGUE)
 
 serve: $(STAMP)
 	$(PY) -m generator serve --catalogue $(CATALOGUE) --dev-addr 127.0.0.1:$(PORT)

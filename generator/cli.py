@@ -1,4 +1,4 @@
-"""``python -m generator validate | build | serve``: the editors' commands.
+"""``python -m generator validate | build | serve | check-links | …``: the editors' commands.
 
 Output is Vietnamese and never a traceback: an editor who sees one cannot tell
 their mistake from ours. ``--debug`` shows it for developers.
@@ -70,9 +70,25 @@ def _parser() -> argparse.ArgumentParser:
                        help="thư mục đặt trang web (mặc định: site)")
     build.add_argument("--offline", action="store_true",
                        help="bản dùng không cần mạng: mở thẳng từ ổ đĩa (file://), tìm kiếm vẫn chạy")
+    links = command("check-links", "mở thử mọi liên kết ra ngoài trong bộ thủ tục (nơi nộp trực tuyến, văn bản, "
+                                   "trang của cơ quan…) và báo liên kết hỏng, liên kết đã đổi địa chỉ; cần mạng")
+    links.add_argument("--format", choices=["text", "github", "json"], default="text",
+                       help="text: path:line:col (mặc định); github: chú thích cho GitHub Actions; json: cho công cụ khác")
+    links.add_argument("--timeout", type=_seconds, default=10.0, metavar="GIÂY",
+                       help="chờ mỗi máy chủ trả lời tối đa bao nhiêu giây (mặc định: 10)")
     serve = command("serve", "xem trước trang web, tự cập nhật khi sửa tệp")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ máy chủ xem trước")
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = 0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"“{text}” không phải một số giây lớn hơn 0, ví dụ 10 hoặc 2,5")
+    return value
 
 
 def _validate(catalogue: Path, output: str = "text", warnings: bool = True) -> LoadResult:
@@ -329,6 +345,31 @@ def show_changes(catalogue: Path, rev: str, output: str) -> int:
     return 0
 
 
+def check_links(catalogue: Path, output: str, timeout: float) -> int:
+    """Exit 1 only for a broken link: a moved page still opens for citizens, so it is reported
+    (the scheduled job's issue lists it) without failing the run."""
+    from generator import links
+
+    result = load_catalogue_cached(catalogue)
+    if not catalogue.is_dir():
+        for diagnostic in result.diagnostics:
+            print(diagnostic)
+        return 1
+    if result.base is None and any(d.key == "base" for d in result.diagnostics):
+        print("Bộ gốc (base) chưa đọc được nên chưa kiểm tra liên kết lấy từ bộ gốc; xem: python -m generator "
+              "validate", file=sys.stderr)
+    report = links.check_links(links.collect(result, Path.cwd()), timeout=timeout)
+    if output == "json":
+        data = as_json(report.diagnostics, report.files)
+        data.update(addresses=report.addresses, links=report.links, broken=report.broken, moved=report.moved)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for diagnostic in report.diagnostics:
+            print(github_annotation(diagnostic) if output == "github" else diagnostic)
+    print(links.summary(report), file=sys.stderr)
+    return 1 if report.broken else 0
+
+
 def serve(catalogue: Path, config: Path, dev_addr: str) -> int:
     """Build once into a temporary folder, then update only what each save changes."""
     from generator import preview
@@ -363,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
             return import_procedures(args)
         if args.command == "changes":
             return show_changes(args.catalogue, args.rev, args.format)
+        if args.command == "check-links":
+            return check_links(args.catalogue, args.format, args.timeout)
         if args.command == "build":
             return build(args.catalogue, args.site_dir, args.config, args.offline)
         return serve(args.catalogue, args.config, args.dev_addr)

@@ -181,6 +181,12 @@ def load_catalogue_cached(directory: Path, display_root: Path | None = None) -> 
     return result
 
 
+def read_cached(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """A file with the positions of its keys and values, as ``load_catalogue_cached`` last read it:
+    a command that walks the files after loading them (``check-links``) does not parse them twice."""
+    return _memo.read(path, display)
+
+
 def load_catalogue(directory: Path, display_root: Path | None = None, today: date | None = None,
                    memo: FileMemo | None = None, _chain: tuple[Path, ...] = ()) -> LoadResult:
     """``today`` dates the staleness warnings; tests pass a fixed day.

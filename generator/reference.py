@@ -102,7 +102,7 @@ class Reference:
     levels: list[Level] = field(default_factory=lambda: list(LEVELS.values()))
 
 
-def _unwrap(annotation: Any, metadata: list) -> tuple[Any, list]:
+def unwrap(annotation: Any, metadata: list) -> tuple[Any, list]:
     """The type under ``X | None`` and ``Annotated[...]``, with every constraint found on the way."""
     metadata = list(metadata)
     while True:
@@ -125,7 +125,7 @@ def _unwrap(annotation: Any, metadata: list) -> tuple[Any, list]:
 
 def _plain(annotation: Any, metadata: list) -> tuple[str, list[str], type[BaseModel] | None]:
     """(kind, rules, nested model) of a type, in the words an editor understands."""
-    base, constraints = _unwrap(annotation, metadata)
+    base, constraints = unwrap(annotation, metadata)
     rules: list[str] = []
     if get_origin(base) is list:
         item_kind, item_rules, nested = _plain(get_args(base)[0], [])

@@ -22,6 +22,7 @@ from conftest import FIXTURES, ROOT, copy_base
 from helpers import run_cli
 
 GITHUB = ROOT / ".github" / "workflows" / "site.yml"
+LINKS = ROOT / ".github" / "workflows" / "links.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 OFFLINE = {name: "http://127.0.0.1:9" for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")}
@@ -34,8 +35,8 @@ def _check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, env=env, timeout=120)
 
 
-@pytest.mark.parametrize("schema, path", [("vendor.github-workflows", GITHUB), ("vendor.gitlab-ci", GITLAB)],
-                         ids=["github", "gitlab"])
+@pytest.mark.parametrize("schema, path", [("vendor.github-workflows", GITHUB), ("vendor.github-workflows", LINKS),
+                                          ("vendor.gitlab-ci", GITLAB)], ids=["github", "github-links", "gitlab"])
 def test_ci_files_match_the_services_schemas(schema: str, path: Path, tmp_path: Path) -> None:
     run = _check_jsonschema(schema, path)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -173,6 +174,9 @@ GITLAB_PIPELINES = {
                       {"merge-request"}),
     "push to the default branch": ({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main"}, {"pages"}),
     "push to another branch": ({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "thu-nghiem"}, set()),
+    "scheduled pipeline": ({"CI_PIPELINE_SOURCE": "schedule", "CI_COMMIT_BRANCH": "main"}, {"links"}),
+    "scheduled pipeline on another branch": ({"CI_PIPELINE_SOURCE": "schedule", "CI_COMMIT_BRANCH": "thu-nghiem"},
+                                             {"links"}),
 }
 
 
@@ -224,3 +228,95 @@ def test_gitlab_code_quality_report_points_at_each_line(tmp_path: Path) -> None:
     job = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))["merge-request"]
     assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality.json"
     assert "--format gitlab > gl-code-quality.json" in job["after_script"][0]
+
+
+# --- the weekly link check -----------------------------------------------------------------
+
+
+def _links_steps() -> dict[str, dict]:
+    workflow = yaml.safe_load(LINKS.read_text(encoding="utf-8"))
+    return {step.get("id") or step.get("name") or step["uses"]: step for step in workflow["jobs"]["check-links"]["steps"]}
+
+
+def test_link_check_runs_weekly_with_annotations_and_may_only_write_issues() -> None:
+    workflow = yaml.safe_load(LINKS.read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))
+    assert set(triggers) == {"schedule", "workflow_dispatch"}
+    assert re.fullmatch(r"\d+ \d+ \* \* \d", triggers["schedule"][0]["cron"])  # once a week
+    assert workflow["permissions"] == {"contents": "read", "issues": "write"}
+    steps = _links_steps()
+    for step in steps.values():
+        if "uses" in step:
+            assert re.fullmatch(r"actions/[\w-]+@v\d+", step["uses"]), step["uses"]
+    assert _script_lines(steps["check"]["run"])[:3] == [  # not through make, which turns exit code 1 into 2
+        "make -s venv", "status=0", ".venv/bin/python -m generator check-links --format github > chu-thich.txt || status=$?"]
+    issue_steps = [s for s in steps.values() if "gh issue" in s.get("run", "")]
+    assert len(issue_steps) == 1 and issue_steps[0]["env"]["GH_TOKEN"] == "${{ github.token }}"
+    # the issue is touched after a check that ran (0 or 1), never after a crash; broken links fail the run
+    for status, touched, failed in (("0", True, False), ("1", True, True), ("2", False, True), ("", False, True)):
+        context = {"steps.check.outputs.status": status}
+        assert _holds(issue_steps[0]["if"], context) == touched, status
+        assert _holds(steps["Liên kết hỏng làm lần chạy thất bại"]["if"], context) == failed, status
+
+
+def _run_step(step: dict, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=cwd, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_link_check_issue_lists_each_link_with_a_link_to_its_line(tmp_path: Path) -> None:
+    from generator.diagnostics import Diagnostic, Severity, github_annotation
+
+    found = [Diagnostic("procedures/ho-tich/1.001193.yml", 45, 10, "legal_basis[0].url",
+                        "liên kết hỏng: không có trang này (máy chủ trả lời mã 404)", Severity.WARNING),
+             Diagnostic("procedures/catalogue.yml", 8, 8, "status_lookup.url", "trang đã đổi địa chỉ sang "
+                        "https://example.vn/tra-c%E1%BB%A9u?a=1,b=2; hãy thay liên kết bằng địa chỉ mới", Severity.WARNING)]
+    (tmp_path / "chu-thich.txt").write_text("".join(github_annotation(d) + "\n" for d in found), encoding="utf-8")
+    step = next(s for s in _links_steps().values() if "issue.md" in s.get("run", "") and "python3" in s["run"])
+    files = "https://github.com/so-tu-phap/thu-tuc/blob/abc123"
+    run = _run_step(step, tmp_path, {"FILES": files, "RUN": "https://github.com/so-tu-phap/thu-tuc/actions/runs/7"})
+    assert run.returncode == 0, run.stderr
+    body = (tmp_path / "issue.md").read_text(encoding="utf-8").splitlines()
+    assert "([chi tiết](https://github.com/so-tu-phap/thu-tuc/actions/runs/7))" in body[0]
+    assert body[2:] == [
+        f"- [ ] [procedures/ho-tich/1.001193.yml:45]({files}/procedures/ho-tich/1.001193.yml#L45) `legal_basis[0].url`: "
+        "liên kết hỏng: không có trang này (máy chủ trả lời mã 404)",
+        f"- [ ] [procedures/catalogue.yml:8]({files}/procedures/catalogue.yml#L8) `status_lookup.url`: trang đã đổi "
+        "địa chỉ sang https://example.vn/tra-c%E1%BB%A9u?a=1,b=2; hãy thay liên kết bằng địa chỉ mới"]
+
+
+@pytest.mark.parametrize("annotations, open_issue, expected", [
+    ("::warning file=a.yml,line=1,col=1::x\n", "", "issue create --title Liên kết hỏng hoặc đã đổi địa chỉ "
+                                                  "--body-file issue.md"),
+    ("::warning file=a.yml,line=1,col=1::x\n", "42", "issue edit 42 --body-file issue.md"),
+    ("", "42", "issue close 42 --comment Lần kiểm tra ngày"),
+    ("", "", None),
+], ids=["new", "still-broken", "all-fixed", "nothing-to-do"])
+def test_link_check_keeps_one_issue(tmp_path: Path, annotations: str, open_issue: str, expected: str | None) -> None:
+    """``gh`` replaced by a script that logs its arguments and lists the open issue it is told of."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text('#!/bin/sh\necho "$*" >> "$GH_LOG"\n'
+                                'if [ "$1 $2" = "issue list" ] && [ -n "$OPEN_ISSUE" ]; then echo "$OPEN_ISSUE"; fi\n')
+    (bin_dir / "gh").chmod(0o755)
+    (tmp_path / "chu-thich.txt").write_text(annotations, encoding="utf-8")
+    (tmp_path / "issue.md").write_text("nội dung", encoding="utf-8")
+    step = next(s for s in _links_steps().values() if "gh issue" in s.get("run", ""))
+    run = _run_step(step, tmp_path, {"PATH": f"{bin_dir}:{os.environ['PATH']}", "GH_LOG": str(tmp_path / "log"),
+                                     "OPEN_ISSUE": open_issue})
+    assert run.returncode == 0, run.stderr
+    calls = (tmp_path / "log").read_text(encoding="utf-8").splitlines()
+    assert calls[0].startswith("issue list --state open")
+    assert len(calls) == (1 if expected is None else 2), calls
+    assert expected is None or calls[1].startswith(expected), calls
+
+
+def test_gitlab_link_check_runs_only_on_schedules() -> None:
+    config = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    job = config["links"]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
+    assert job["before_script"] == []  # no Chromium to install for it
+    lines = _script_lines(job["script"])
+    assert lines[:2] == ["make -s venv", "status=0; .venv/bin/python -m generator check-links > lien-ket.txt || status=$?"]
+    assert lines[-1] == "exit $status"
+    assert job["artifacts"] == {"when": "always", "expose_as": "Liên kết hỏng", "paths": ["lien-ket.txt"]}

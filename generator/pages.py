@@ -235,6 +235,7 @@ class Neighbour:
     code: str
     name: str
     linked: bool  # False: a draft, named without a link
+    optional: bool = False  # said beside the link: "next" may be a step the citizen skips
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,7 @@ def places_of(views: list[EventView]) -> dict[str, list[Place]]:
         if not 0 <= i < len(steps):
             return None
         s = steps[i]
-        return Neighbour(s.code, s.name, s.entry is not None)
+        return Neighbour(s.code, s.name, s.entry is not None, s.step.optional)
 
     for view in views:
         for i, s in enumerate(view.steps):

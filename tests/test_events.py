@@ -232,3 +232,16 @@ def test_the_sample_has_the_events_the_brief_asks_for() -> None:
     assert events["mo-ho-kinh-doanh"].type == "kinh-doanh"
     published = {e.procedure.code for e in result.catalogue.entries}
     assert all(s.procedure in published for e in events.values() for s in e.steps)  # every step has a page
+
+
+def test_a_neighbouring_step_that_may_be_skipped_says_so(tmp_path) -> None:
+    """Sinh con's second step (the joint birth-and-health-card procedure) replaces the first for
+    some parents: the first step's "next" link must not send everyone to it unlabelled."""
+    catalogue = load_catalogue(ROOT / "procedures").catalogue
+    steps = {e.id: e.steps for e in catalogue.events}["sinh-con"]
+    assert not steps[0].optional and steps[1].optional
+    page = next(p for p in generate(catalogue, ROOT / "templates").pages
+                if p.path == f"thu-tuc/{steps[0].procedure}/index.md")
+    nav = page.markdown[page.markdown.index('class="tthc-inevent__next"'):]
+    nav = nav[:nav.index("</p>")]
+    assert nav.endswith('</a> <span class="tthc-stepnav__optional">không bắt buộc</span></span>')

@@ -17,7 +17,7 @@ import re
 import struct
 import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ import pytest
 from conftest import ROOT, copy_base
 from generator import offline
 from generator.loader import load_catalogue
-from helpers import Elements, run_cli
+from helpers import Elements, _QuietServer, run_cli
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2,
          "locale": "vi-VN"}
@@ -348,7 +348,7 @@ class _Handler(SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def _server(directory: Path):
     """A static server whose answers for chosen paths can be made slow."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(directory)))
+    httpd = _QuietServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(directory)))
     httpd.delays = {}
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

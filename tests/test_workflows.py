@@ -2,7 +2,9 @@
 
 Neither service can be reached from a test, so the files are checked against the
 services' JSON Schemas vendored in check-jsonschema, and their conditions are
-evaluated for each kind of event: a pull request must never deploy.
+evaluated for each kind of event: a pull request must never deploy. The job that makes
+the published site installs only what building needs, and every install, there, in the
+Makefile and in .ci/run, checks the hashes in requirements/*.lock.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from helpers import run_cli
 
 GITHUB = ROOT / ".github" / "workflows" / "site.yml"
 LINKS = ROOT / ".github" / "workflows" / "links.yml"
+MAKEFILE = ROOT / "Makefile"
+CI_RUN = ROOT / ".ci" / "run"
 GITLAB = ROOT / ".gitlab-ci.yml"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 OFFLINE = {name: "http://127.0.0.1:9" for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")}
@@ -89,14 +93,14 @@ def _uses(step: dict, action: str) -> bool:
 REPO = "so-tu-phap/thu-tuc"
 GITHUB_EVENTS = {
     "pull request": ({"github.event_name": "pull_request", "github.ref_name": "12/merge",
-                      "github.event.pull_request.head.repo.full_name": REPO}, {"build", "comment"}),
+                      "github.event.pull_request.head.repo.full_name": REPO}, {"test", "comment"}),
     "pull request from a fork": ({"github.event_name": "pull_request", "github.ref_name": "13/merge",
-                                  "github.event.pull_request.head.repo.full_name": "ai-do/thu-tuc"}, {"build"}),
-    "push to main": ({"github.event_name": "push", "github.ref_name": "main"}, {"build", "deploy"}),
+                                  "github.event.pull_request.head.repo.full_name": "ai-do/thu-tuc"}, {"test"}),
+    "push to main": ({"github.event_name": "push", "github.ref_name": "main"}, {"test", "site", "deploy"}),
     "manual run on main": ({"github.event_name": "workflow_dispatch", "github.ref_name": "main"},
-                           {"build", "deploy"}),
+                           {"test", "site", "deploy"}),
     "manual run on a branch": ({"github.event_name": "workflow_dispatch", "github.ref_name": "thu-nghiem"},
-                               {"build"}),
+                               {"test"}),
 }
 
 
@@ -105,11 +109,10 @@ def test_github_publishes_only_from_the_default_branch(event: str) -> None:
     context, expected = GITHUB_EVENTS[event]
     context = {"github.repository": REPO, "github.event.repository.default_branch": "main", **context}
     assert _github_jobs_run(context) == expected
-    deploying = "deploy" in expected
-    build_steps = _github()["jobs"]["build"]["steps"]
-    upload = [s for s in build_steps if _uses(s, "actions/upload-pages-artifact")]
-    assert len(upload) == 1 and _holds(upload[0].get("if"), context) == deploying
-    changes = [s for s in build_steps if "generator changes" in s.get("run", "")]
+    jobs = _github()["jobs"]
+    upload = [name for name, job in jobs.items() for s in job["steps"] if _uses(s, "actions/upload-pages-artifact")]
+    assert upload == ["site"]  # only in the job that runs on the default branch, after the tests
+    changes = [s for s in jobs["test"]["steps"] if "generator changes" in s.get("run", "")]
     assert len(changes) == 1 and _holds(changes[0].get("if"), context) == (context["github.event_name"] ==
                                                                            "pull_request")
 
@@ -122,7 +125,7 @@ def test_github_workflow_triggers_permissions_and_pins() -> None:
     assert workflow["permissions"] == {"contents": "read"}
     jobs = workflow["jobs"]
     assert {name: job.get("permissions") for name, job in jobs.items()} == {
-        "build": None, "comment": {"pull-requests": "write"}, "deploy": {"pages": "write", "id-token": "write"}}
+        "test": None, "site": None, "comment": {"pull-requests": "write"}, "deploy": {"pages": "write", "id-token": "write"}}
     assert [s for s in jobs["deploy"]["steps"] if _uses(s, "actions/deploy-pages")]
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
     assert jobs["deploy"]["concurrency"] == {"group": "pages", "cancel-in-progress": False}
@@ -131,7 +134,7 @@ def test_github_workflow_triggers_permissions_and_pins() -> None:
         for step in job["steps"]:
             if "uses" in step:
                 assert re.fullmatch(r"actions/[\w-]+@v\d+", step["uses"]), step["uses"]
-    checkout = [s for s in jobs["build"]["steps"] if _uses(s, "actions/checkout")]
+    checkout = [s for s in jobs["test"]["steps"] if _uses(s, "actions/checkout")]
     assert checkout[0]["with"]["fetch-depth"] == 0
     assert "gh pr comment" in jobs["comment"]["steps"][-1]["run"]
     assert "${{ github.token }}" in jobs["comment"]["steps"][-1]["env"].values()
@@ -150,18 +153,16 @@ def _script_lines(script: list[str] | str) -> list[str]:
 
 def test_both_services_run_the_readme_commands_chromium_included() -> None:
     assert _readme_commands() == ["make site", "make test"]
-    build = _github()["jobs"]["build"]
+    build = _github()["jobs"]["test"]
     assert build["container"] == "python:3.11-bookworm"
     runs = [line for step in build["steps"] for line in _script_lines(step.get("run", ""))]
     assert [line for line in runs if line in _readme_commands()] == _readme_commands()
     assert ".venv/bin/python -m generator validate --format github --strict" in runs
     assert any(re.search(r"apt-get install -y .*\bchromium\b", line) for line in runs)
-    steps = [s.get("uses") or s.get("run") for s in build["steps"]]
-    assert steps.index("make test") < next(i for i, s in enumerate(steps) if "upload-pages-artifact" in s)
     gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
     assert gitlab["image"] == "python:3.11-bookworm"
     assert re.search(r"apt-get install -y .*\bchromium\b", gitlab["default"]["before_script"][0])
-    for job in ("merge-request", "pages"):
+    for job in ("merge-request", "test"):
         lines = _script_lines(gitlab[job]["script"])
         assert [line for line in lines if line in _readme_commands()] == _readme_commands(), job
 
@@ -172,7 +173,8 @@ _GITLAB_KEYWORDS = {"image", "services", "stages", "variables", "workflow", "def
 GITLAB_PIPELINES = {
     "merge request": ({"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_IID": "7"},
                       {"merge-request"}),
-    "push to the default branch": ({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main"}, {"pages"}),
+    "push to the default branch": ({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main"},
+                                   {"test", "pages"}),
     "push to another branch": ({"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "thu-nghiem"}, set()),
     "scheduled pipeline": ({"CI_PIPELINE_SOURCE": "schedule", "CI_COMMIT_BRANCH": "main"}, {"links"}),
     "scheduled pipeline on another branch": ({"CI_PIPELINE_SOURCE": "schedule", "CI_COMMIT_BRANCH": "thu-nghiem"},
@@ -202,6 +204,66 @@ def test_gitlab_publishes_only_from_the_default_branch(pipeline: str) -> None:
     publishing = {name for name, job in jobs.items() if "public" in job.get("artifacts", {}).get("paths", [])}
     assert publishing == {"pages"}
     assert _script_lines(jobs["pages"]["script"])[-1] == "mv site public"
+
+
+def _gitlab() -> dict:
+    return yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+
+
+def test_the_published_site_is_built_after_the_tests_with_build_packages_only() -> None:
+    """`make site` installs requirements/build.lock alone: no test package runs where the site is made."""
+    jobs = _github()["jobs"]
+    site = jobs["site"]
+    assert site["needs"] == "test" and jobs["deploy"]["needs"] == "site"
+    assert site["if"] == jobs["deploy"]["if"] and site["container"] == jobs["test"]["container"]
+    runs = [line for step in site["steps"] for line in _script_lines(step.get("run", ""))]
+    assert "make site" in runs
+    assert not [line for line in runs if re.search(r"make test|pip|chromium|pytest", line)]
+    gitlab = _gitlab()
+    pages, test = gitlab["pages"], gitlab["test"]
+    assert _script_lines(pages["script"]) == ["make site", "mv site public"]
+    assert pages["before_script"] == []  # not the default one, which installs Chromium
+    assert gitlab["stages"].index(test["stage"]) < gitlab["stages"].index(pages["stage"])
+    assert test["rules"] == pages["rules"] and "make test" in _script_lines(test["script"])
+
+
+def _makefile_rules() -> dict[str, tuple[list[str], list[str]]]:
+    """{target: (prerequisites, recipe lines)}, variables as written (``$(BUILD_STAMP)``)."""
+    rules: dict[str, tuple[list[str], list[str]]] = {}
+    recipe: list[str] = []
+    for line in MAKEFILE.read_text(encoding="utf-8").replace("\\\n", " ").splitlines():
+        if line.startswith("\t"):
+            recipe.append(line.strip())
+        elif (rule := re.match(r"([^\s:=#][^:=]*):(?!=)(.*)", line)):
+            recipe = []
+            rules[rule[1].strip()] = (rule[2].replace("|", " ").split(), recipe)
+    return rules
+
+
+def _pip_installs(lines: list[str]) -> list[str]:
+    return [line for line in lines if re.search(r"\bpip3? install\b", line)]
+
+
+def test_every_install_checks_the_hashes_of_the_locks() -> None:
+    rules = _makefile_rules()
+    build, test = rules["$(BUILD_STAMP)"], rules["$(TEST_STAMP)"]
+    assert rules["site"][0] == ["$(BUILD_STAMP)"] and rules["test"][0][0] == "$(TEST_STAMP)"
+    assert "requirements/build.lock" in build[0] and {"requirements/test.lock", "$(BUILD_STAMP)"} <= set(test[0])
+    assert _pip_installs(test[1]) == ["$(PY) -m pip install --quiet --require-hashes -r requirements/test.lock"]
+    installs = _pip_installs(build[1])
+    assert installs[0] == "$(PY) -m pip install --quiet --require-hashes -r requirements/build.lock"
+    # The project itself cannot be hashed: it may bring nothing the lock did not, nor fetch its build backend.
+    assert len(installs) == 2 and installs[1].endswith("pip install --quiet --no-deps --no-build-isolation -e .")
+    everywhere = [line for _, recipe in rules.values() for line in recipe]
+    everywhere += _script_lines(CI_RUN.read_text(encoding="utf-8"))
+    everywhere += [line for job in _github()["jobs"].values() for step in job["steps"]
+                   for line in _script_lines(step.get("run", ""))]
+    everywhere += [line for job in _gitlab().values() if isinstance(job, dict)
+                   for key in ("before_script", "script", "after_script") for line in _script_lines(job.get(key, []))]
+    assert len(_pip_installs(everywhere)) >= 5  # build, project, test, and make lock's two
+    assert [line for line in _pip_installs(everywhere) if "--require-hashes" not in line and " -e ." not in line] == []
+    assert ["make site", "make test"] == [line for line in _script_lines(CI_RUN.read_text(encoding="utf-8"))
+                                          if line.startswith("make ")]
 
 
 def test_gitlab_merge_request_report_and_optional_note() -> None:

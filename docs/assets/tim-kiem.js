@@ -676,7 +676,10 @@
       list.setAttribute("data-ms", String(Math.round(performance.now() - found.started)));
       list.setAttribute("data-state", "done");
     }).catch(function () {
-      status.textContent = "Không tải được dữ liệu tìm kiếm. Hãy tải lại trang.";
+      // Offline, a word never searched before has no data on the phone: reloading cannot help.
+      status.textContent = navigator.onLine === false
+        ? "Bạn đang không có mạng: chỉ tìm lại được những từ đã tìm khi có mạng. Các trang đã xem vẫn mở được."
+        : "Không tải được dữ liệu tìm kiếm. Hãy tải lại trang.";
       list.setAttribute("data-state", "error");
     });
   }

@@ -26,7 +26,7 @@ from conftest import copy_base
 from generator.loader import load_catalogue
 
 SOURCE = "ho-tich/1.001193.yml"
-FUZZ = settings(max_examples=150, deadline=timedelta(seconds=2), derandomize=True, database=None,
+FUZZ = settings(max_examples=200, deadline=timedelta(seconds=2), derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

@@ -93,8 +93,8 @@ def inspect(path: Path, raw: bytes) -> dict[str, list[str]]:
     """Every check above on the .xlsx ``raw`` read from ``path`` (after ``check_size``); the merged ranges
     (``"A1:C1"``) of each XML part, by part name."""
     name = path.name
-    bomb = (f"có thể là “bom nén” (zip bomb): một tệp nhỏ giải nén thành dữ liệu khổng lồ để làm treo máy. Không đọc "
-            f"tệp này; nếu đúng là danh mục, hãy mở bằng Excel, lưu thành CSV UTF-8 rồi nhập lại.")
+    bomb = ("có thể là “bom nén” (zip bomb): một tệp nhỏ giải nén thành dữ liệu khổng lồ để làm treo máy. Không đọc "
+            "tệp này; nếu đúng là danh mục, hãy mở bằng Excel, lưu thành CSV UTF-8 rồi nhập lại.")
     if raw.count(b"PK\x01\x02") > MAX_PARTS:
         raise ImportFailure(f"Tệp {name} có hơn {thousands(MAX_PARTS)} phần bên trong (tệp Excel thật có vài chục); "
                             + bomb)
@@ -110,10 +110,10 @@ def inspect(path: Path, raw: bytes) -> dict[str, list[str]]:
             raise ImportFailure(f"Tệp {name} ({_mb(path.stat().st_size)} MB) khi giải nén thành {_mb(declared)} MB, "
                                 f"quá {_mb(MAX_INFLATED)} MB; " + bomb)
         for part in parts:
-            if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1):
-                raise ImportFailure(f"Phần {part.filename} của tệp {name} nén tới "
-                                    f"{thousands(part.file_size // max(part.compress_size, 1))}× (tệp Excel thật chỉ khoảng 5–25×); "
-                                    + bomb)
+            ratio = part.file_size // max(part.compress_size, 1)
+            if part.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
+                raise ImportFailure(f"Phần {part.filename} của tệp {name} nén tới {thousands(ratio)}× (tệp Excel thật "
+                                    "chỉ khoảng 5–25×); " + bomb)
         budget = MAX_INFLATED
         merges = {}
         for part in parts:

@@ -7,11 +7,18 @@ node tree with libyaml (fast) and convert it ourselves: text stays text, plain
 scalars YAML would read as something else become ``Misread`` (the model rejects
 them with a hint to quote), duplicate keys and anchors/aliases are errors. Only
 decimal integers and the exact words ``true``/``false`` are read as what they say.
+
+Positions are the editor's: libyaml (YAML 1.1) also ends a line at NEL, LINE SEPARATOR
+and PARAGRAPH SEPARATOR, which editors show inside a line, so every position is
+computed from the character index libyaml reports, with only ``\r\n``, ``\r`` and
+``\n`` ending a line.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +32,10 @@ Path_ = tuple  # a location inside a document: ("documents", 2, "form")
 
 _TAG = "tag:yaml.org,2002:"
 _DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Deeper than any key path of the format; also keeps the conversion below Python's recursion limit
+# (libyaml itself stops at 1,000 levels).
+MAX_DEPTH = 50
 
 # What a plain scalar turned into, in the words an editor understands.
 _KINDS = {
@@ -50,6 +61,7 @@ _SYNTAX_MESSAGES = {
     "did not find expected ',' or ']'": "danh sách trong ngoặc vuông thiếu dấu phẩy hoặc dấu “]”",
     "did not find expected ',' or '}'": "khối trong ngoặc nhọn thiếu dấu phẩy hoặc dấu “}”",
     "found unexpected ':'": "dấu hai chấm “:” không hợp lệ ở đây; hãy đặt giá trị trong dấu nháy kép",
+    "exceeded maximum nesting depth": "danh sách hoặc khối lồng nhau quá nhiều mức (hơn 1.000)",
 }
 
 
@@ -83,8 +95,28 @@ class YamlDocument:
             prefer_key = True
 
 
-def _mark(mark) -> tuple[int, int]:
-    return (mark.line + 1, mark.column + 1)
+def editor_lines(text: str) -> list[str]:
+    """The lines of ``text`` as an editor numbers them; the last is what follows the final line break."""
+    return _LINE_BREAK.split(text)
+
+
+class _Positions:
+    """(line, column) as an editor shows them, from a character index into the text."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def at(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+    def mark(self, mark) -> tuple[int, int]:
+        return self.at(mark.index)
+
+
+class _TooDeep(Exception):
+    def __init__(self, node):
+        self.node = node
 
 
 def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
@@ -97,13 +129,13 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        return None, [error(line, col, "tệp không phải mã UTF-8; hãy lưu lại tệp với bảng mã UTF-8")]
+        before = raw[: exc.start].decode("utf-8-sig")
+        return None, [error(*_Positions(before).at(len(before)),
+                            "tệp không phải mã UTF-8; hãy lưu lại tệp với bảng mã UTF-8")]
 
+    positions = _Positions(text)
     if "&" in text or "*" in text:
-        found = _anchors_and_aliases(text, error)
+        found = _anchors_and_aliases(text, error, positions)
         if found:
             return None, found
 
@@ -111,9 +143,9 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
         root = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = _mark(mark) if mark else (1, 1)
+        line, col = positions.mark(mark) if mark else (1, 1)
         problem = (exc.problem or exc.context or "").strip()
-        offending = text.splitlines()[line - 1][col - 1:col] if line <= len(text.splitlines()) else ""
+        offending = editor_lines(text)[line - 1][col - 1:col]
         if offending == "\t" or "tab" in problem:
             message = "không được dùng phím Tab để thụt lề; hãy dùng dấu cách"
         else:
@@ -125,11 +157,9 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
                     (m for p, m in _SYNTAX_MESSAGES.items() if problem.startswith(p)), f"({problem})")
         return None, [error(line, col, "lỗi cú pháp YAML: " + message)]
     except yaml.reader.ReaderError as exc:  # control characters such as NUL
-        before = text.encode("utf-8")[: exc.position]  # libyaml counts bytes here, not characters
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "ignore")) + 1
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")  # libyaml counts bytes here
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        return None, [error(line, col, f"tệp chứa ký tự điều khiển không hợp lệ (U+{code:04X}); "
+        return None, [error(*positions.at(len(before)), f"tệp chứa ký tự điều khiển không hợp lệ (U+{code:04X}); "
                                        "hãy xóa ký tự đó hoặc lưu lại tệp dạng văn bản thuần")]
     except yaml.YAMLError as exc:
         return None, [error(1, 1, f"không đọc được tệp YAML ({exc})")]
@@ -139,9 +169,14 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
 
     doc = YamlDocument(data=None)
     if placeholders.CHECK in text:  # a comment, which the node tree does not keep
-        doc.checked_lines = frozenset(n for n, line in enumerate(text.splitlines(), 1) if placeholders.CHECK in line)
+        doc.checked_lines = frozenset(n for n, line in enumerate(editor_lines(text), 1) if placeholders.CHECK in line)
     diagnostics: list[Diagnostic] = []
-    doc.data = _convert(root, (), doc, diagnostics, error)
+    try:
+        doc.data = _convert(root, (), doc, diagnostics, error, positions)
+    except _TooDeep as deep:
+        return None, [error(*positions.mark(deep.node.start_mark),
+                            f"danh sách hoặc khối lồng nhau quá nhiều mức (hơn {MAX_DEPTH}); định dạng thủ tục chỉ "
+                            "có vài mức, hãy xem lại thụt lề và các dấu [ ] { }")]
     return doc, diagnostics
 
 
@@ -156,7 +191,7 @@ def _unclosed_quote(text: str, error_line: int) -> tuple[int, int, str] | None:
     libyaml reads on into the following lines and fails far below, where nothing is
     wrong; the editor must act where the quote was opened.
     """
-    lines = text.splitlines()[:error_line]
+    lines = editor_lines(text)[:error_line]
     for number, line in enumerate(lines, 1):
         match = _VALUE_START.match(line)
         value = match.group(3) if match else ""
@@ -176,7 +211,7 @@ def _unclosed_quote(text: str, error_line: int) -> tuple[int, int, str] | None:
 def _misindented_key(text: str, error_line: int) -> tuple[int, int, str] | None:
     """A key indented one to three spaces off its siblings above: named as an indentation
     problem, not as the list or colon problem libyaml reports for it."""
-    lines = text.splitlines()
+    lines = editor_lines(text)
     if not 0 < error_line <= len(lines):
         return None
     here = _KEY_LINE.match(lines[error_line - 1])
@@ -197,7 +232,7 @@ def _misindented_key(text: str, error_line: int) -> tuple[int, int, str] | None:
     return None
 
 
-def _anchors_and_aliases(text: str, error) -> list[Diagnostic]:
+def _anchors_and_aliases(text: str, error, positions: _Positions) -> list[Diagnostic]:
     """Refuse anchors and aliases from the event stream, before anything is built.
 
     Events are never expanded, so a "billion laughs" file costs one linear scan.
@@ -215,30 +250,32 @@ def _anchors_and_aliases(text: str, error) -> list[Diagnostic]:
         return []
     sign = "*" if isinstance(first, yaml.AliasEvent) else "&"
     more = f" (tệp có {uses} chỗ dùng neo, bí danh)" if uses > 1 else ""
-    return [error(*_mark(first.start_mark),
+    return [error(*positions.mark(first.start_mark),
                   f"không dùng neo, bí danh YAML ({sign}{first.anchor}){more}; hãy viết đầy đủ từng giá trị")]
 
 
-def _convert(node, path: Path_, doc: YamlDocument, diagnostics: list, error) -> Any:
-    doc.values[path] = _mark(node.start_mark)
+def _convert(node, path: Path_, doc: YamlDocument, diagnostics: list, error, positions: _Positions) -> Any:
+    if len(path) > MAX_DEPTH:
+        raise _TooDeep(node)
+    doc.values[path] = positions.mark(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _TAG + "str"):
-                diagnostics.append(error(*_mark(key_node.start_mark), "tên khóa phải là chữ, ví dụ “name”"))
+                diagnostics.append(error(*positions.mark(key_node.start_mark), "tên khóa phải là chữ, ví dụ “name”"))
                 continue
             key = key_node.value
             if key in out:
                 first = doc.keys[path + (key,)][0]
-                diagnostics.append(error(*_mark(key_node.start_mark),
+                diagnostics.append(error(*positions.mark(key_node.start_mark),
                                          f"khóa “{key}” bị lặp lại (đã có ở dòng {first}); hãy xóa một trong hai",
                                          key=dotted(path + (key,))))
                 continue
-            doc.keys[path + (key,)] = _mark(key_node.start_mark)
-            out[key] = _convert(value_node, path + (key,), doc, diagnostics, error)
+            doc.keys[path + (key,)] = positions.mark(key_node.start_mark)
+            out[key] = _convert(value_node, path + (key,), doc, diagnostics, error, positions)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), doc, diagnostics, error) for i, item in enumerate(node.value)]
+        return [_convert(item, path + (i,), doc, diagnostics, error, positions) for i, item in enumerate(node.value)]
 
     tag, value = node.tag, node.value
     if tag == _TAG + "str":
@@ -246,12 +283,14 @@ def _convert(node, path: Path_, doc: YamlDocument, diagnostics: list, error) -> 
     if tag == _TAG + "null":
         return None
     if tag == _TAG + "int" and _DECIMAL_INT.fullmatch(value):
+        if 0 < sys.get_int_max_str_digits() < len(value.lstrip("+-")):  # int() would refuse it
+            return Misread(value, "một số quá dài")
         return int(value)
     if tag == _TAG + "bool" and value in ("true", "false"):  # never NO, yes, on: those stay Misread
         return value == "true"
     if tag in _KINDS:
         return Misread(value, _KINDS[tag])
-    diagnostics.append(error(*_mark(node.start_mark), f"không hỗ trợ kiểu YAML “{tag}”; hãy viết giá trị dạng chữ",
+    diagnostics.append(error(*positions.mark(node.start_mark), f"không hỗ trợ kiểu YAML “{tag}”; hãy viết giá trị dạng chữ",
                              key=dotted(path)))
     return Misread(value, "kiểu không hỗ trợ")
 

@@ -15,7 +15,7 @@ from generator.importer.cells import _after_words, _cell, _parse_level
 from generator.importer.header import Layout, _header_key
 from generator.importer.registry import REGISTRIES, Registry
 from generator.importer.report import Outcome
-from generator.importer.spreadsheet import ExcelNumber
+from generator.importer.spreadsheet import ExcelNumber, Formula
 from generator.loader import display_path, procedure_files
 from generator.model import CODE_PATTERN, Catalogue
 from generator.search import fold
@@ -38,6 +38,15 @@ def _split(text: str, tiers: bool = False) -> list[str]:
     """Several names in one cell: tiers by , ; / or “và”; agencies only by ; or line."""
     pattern = r"[,;/\n+]|\s+và\s+" if tiers else r"[;\n]"
     return [" ".join(part.split()) for part in re.split(pattern, text) if part.strip()]
+
+
+def _formula_reason(text: str, column: int, number: int) -> str:
+    """A formula is never evaluated, and the value Excel last computed (stored in the file, forgeable) never read."""
+    from openpyxl.utils import get_column_letter
+
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    return (f"ô {get_column_letter(column + 1)}{number} là công thức “{shown}”; lệnh import không tính công thức. Trong "
+            "Excel, chọn các ô, Sao chép rồi Dán đặc biệt → Giá trị (Paste Special → Values), lưu và nhập lại")
 
 
 def _section(cells: list[str]) -> str | None:
@@ -94,6 +103,7 @@ class _Importer:
         self.seen: dict[str, int] = {}
         self.targets: set[Path] = set()
         self.section = {"field": "", "tiers": ""}
+        self.used = set(layout.columns.values()) | {column for group in layout.groups.values() for column, _ in group}
         self.abolished: str | None = None
         self.numeric_codes = 0
         self.information_levels = 0
@@ -104,6 +114,9 @@ class _Importer:
         code, name = _cell(cells, columns["code"]), " ".join(_cell(cells, columns["name"]).split())
         if not any(cells):
             return None
+        formula = next((column for column, c in enumerate(cells) if isinstance(c, Formula) and column in self.used), None)
+        if formula is not None:
+            return Outcome(number, reason=_formula_reason(cells[formula], formula, number))
         section = _section(cells)
         if section is not None and not (code and name) and self._heading(section):
             return None

@@ -19,9 +19,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from generator.diagnostics import Severity, as_json, github_annotation, gitlab_code_quality, summary
+from generator import engines
+from generator.diagnostics import Diagnostic, Severity, as_json, github_annotation, gitlab_code_quality, summary
 from generator.loader import LoadResult, load_catalogue_cached
-from generator.mkdocs_adapter import CATALOGUE_ENV
 from generator.text import file_size
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
                          help="thư mục bộ thủ tục (mặc định: procedures)")
         sub.add_argument("--config", type=Path, default=PROJECT / "mkdocs.yml", help=argparse.SUPPRESS)
         return sub
+
+    def engine_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--engine", choices=engines.ENGINES, default=engines.DEFAULT,
+                         help="phần mềm dựng trang: mkdocs (mặc định), properdocs hoặc zensical "
+                              "(xem docs/maintainers/engines.md)")
 
     validate = command("validate", "kiểm tra mọi tệp thủ tục và in tất cả lỗi")
     validate.add_argument("--format", choices=["text", "github", "gitlab", "json"], default="text",
@@ -70,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="thư mục đặt trang web (mặc định: site)")
     build.add_argument("--offline", action="store_true",
                        help="bản dùng không cần mạng: mở thẳng từ ổ đĩa (file://), tìm kiếm vẫn chạy")
+    engine_option(build)
     links = command("check-links", "mở thử mọi liên kết ra ngoài trong bộ thủ tục (nơi nộp trực tuyến, văn bản, "
                                    "trang của cơ quan…) và báo liên kết hỏng, liên kết đã đổi địa chỉ; cần mạng")
     links.add_argument("--format", choices=["text", "github", "json"], default="text",
@@ -78,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="chờ mỗi máy chủ trả lời tối đa bao nhiêu giây (mặc định: 10)")
     serve = command("serve", "xem trước trang web, tự cập nhật khi sửa tệp")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ máy chủ xem trước")
+    engine_option(serve)
     return parser
 
 
@@ -117,10 +124,11 @@ def _has_errors(result: LoadResult) -> bool:
 def _setup_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
-    mkdocs = logging.getLogger("mkdocs")
-    mkdocs.handlers[:] = [handler]
-    mkdocs.setLevel(logging.WARNING)
-    mkdocs.propagate = False
+    for name in ("mkdocs", "properdocs"):  # ProperDocs's own modules log under their own name
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
     logging.getLogger("mkdocs.hooks.tthc").setLevel(logging.INFO)
 
 
@@ -148,10 +156,25 @@ def _source_date_epoch(catalogue: Path, result: LoadResult) -> str | None:
     return git.stdout.strip() if git.returncode == 0 and git.stdout.strip().isdigit() else None
 
 
-def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) -> int:
-    """Build into a fresh folder beside ``site_dir`` and swap it in only on success."""
-    from generator.mkdocs_adapter import BuildFailed, build_site
+def _unsupported(engine_name: str, command: str, config: Path, offline: bool = False) -> bool:
+    """Say, as a diagnostic, what the chosen engine cannot do; True when it cannot."""
+    reason = engines.get(engine_name).unsupported(command, offline)
+    if reason:
+        print(Diagnostic(_shown(config), 1, 1, f"--engine {engine_name}", reason), file=sys.stderr)
+    return bool(reason)
 
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False, engine: str = engines.DEFAULT) -> int:
+    """Build into a fresh folder beside ``site_dir`` and swap it in only on success."""
+    if _unsupported(engine, "build", config, offline):
+        return 1
     started = time.monotonic()
     result = _validate(catalogue, warnings=False)
     if _has_errors(result):
@@ -163,7 +186,6 @@ def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) 
     site_dir = site_dir.absolute()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
-    os.environ[CATALOGUE_ENV] = str(catalogue.absolute())
     if "SOURCE_DATE_EPOCH" not in os.environ and (epoch := _source_date_epoch(catalogue, result)):
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     _setup_logging()
@@ -171,11 +193,12 @@ def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False) 
     if drafts:
         print(f"Chưa đưa lên trang web {len(drafts)} thủ tục còn chữ mẫu của công cụ (xem: python -m generator "
               "validate): " + ", ".join(f"{e.procedure.code} ({e.source.name})" for e in drafts), file=sys.stderr)
-    print(f"Đang dựng {len(result.catalogue.entries)} thủ tục…", file=sys.stderr)
+    by = "" if engine == engines.DEFAULT else f" bằng {engines.get(engine).NAME}"
+    print(f"Đang dựng {len(result.catalogue.entries)} thủ tục{by}…", file=sys.stderr)
     try:
         # Offline: links name index.html files, which a browser opening file:// needs.
-        build_site(config, staging, directory_urls=not offline)
-    except BuildFailed as exc:
+        engines.get(engine).build(engines.Job(config, catalogue, staging, directory_urls=not offline))
+    except engines.BuildFailed as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"Dựng trang web thất bại: {exc}", file=sys.stderr)
         print(f"Thư mục {site_dir} được giữ nguyên.", file=sys.stderr)
@@ -370,21 +393,22 @@ def check_links(catalogue: Path, output: str, timeout: float) -> int:
     return 1 if report.broken else 0
 
 
-def serve(catalogue: Path, config: Path, dev_addr: str) -> int:
+def serve(catalogue: Path, config: Path, dev_addr: str, engine: str = engines.DEFAULT) -> int:
     """Build once into a temporary folder, then update only what each save changes."""
     from generator import preview
-    from generator.mkdocs_adapter import LiveSite
 
+    if _unsupported(engine, "serve", config):
+        return 1
     host, _, port = dev_addr.rpartition(":")
     if not port.isdigit():
         print(f"--dev-addr phải có dạng máy:cổng, ví dụ 127.0.0.1:8000 (nhận được “{dev_addr}”).", file=sys.stderr)
         return 1
-    os.environ[CATALOGUE_ENV] = str(catalogue.absolute())
     _setup_logging()
     site_dir = Path(tempfile.mkdtemp(prefix="tthc-preview-"))
     try:
         root = config.resolve().parent
-        return preview.run(catalogue.absolute(), root / "templates", LiveSite(config, site_dir),
+        live = engines.get(engine).live_site(config, catalogue, site_dir)
+        return preview.run(catalogue.absolute(), root / "templates", live,
                            host or "127.0.0.1", int(port), whole=[root / "templates", root / "docs"])
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
@@ -407,8 +431,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check-links":
             return check_links(args.catalogue, args.format, args.timeout)
         if args.command == "build":
-            return build(args.catalogue, args.site_dir, args.config, args.offline)
-        return serve(args.catalogue, args.config, args.dev_addr)
+            return build(args.catalogue, args.site_dir, args.config, args.offline, args.engine)
+        return serve(args.catalogue, args.config, args.dev_addr, args.engine)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last line of defence: no traceback for editors

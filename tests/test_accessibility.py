@@ -185,7 +185,7 @@ def test_search_page_works_with_the_keyboard_only(context, sample_server) -> Non
         selects.append(focused["id"])
     assert selects == ["tthc-filter-field", "tthc-filter-agency", "tthc-filter-tier", "tthc-filter-level"]
     page.keyboard.press("ArrowDown")
-    page.wait_for_function("new URLSearchParams(location.search).has('level')")
+    page.wait_for_function("() => new URLSearchParams(location.search).has('level')")
     page.wait_for_selector("#tthc-results[data-state=done]", state="attached", timeout=20000)
     level = parse_qs(urlsplit(page.url).query)["level"][0]
     assert page.locator("#tthc-results li").count() < found

@@ -86,6 +86,23 @@ def test_the_headers_file_carries_what_a_meta_cannot() -> None:
     assert "camera=()" in headers["Permissions-Policy"] and "geolocation=()" in headers["Permissions-Policy"]
 
 
+def test_the_adapter_puts_the_policy_first_or_refuses_to_build(monkeypatch) -> None:
+    from mkdocs.exceptions import Abort
+
+    from generator import mkdocs_adapter
+
+    monkeypatch.setitem(mkdocs_adapter._state, "sources", security.SELF)
+    monkeypatch.setitem(mkdocs_adapter._state, "script_hashes", set())
+    page = '<html><head><meta charset="utf-8"><script>a()</script></head><body><script>b()</script></body></html>'
+    out = mkdocs_adapter._with_policy(page, "a.md")
+    policy = security.policy([security.script_hash("a()"), security.script_hash("b()")])
+    assert out == page.replace('<meta charset="utf-8">', '<meta charset="utf-8">' + security.meta(policy))
+    assert mkdocs_adapter._state["script_hashes"] == {security.script_hash("a()"), security.script_hash("b()")}
+    for moved in ('<html><head><script>a()</script><meta charset="utf-8"></head></html>', "<html><head></head></html>"):
+        with pytest.raises(Abort, match="a.md: "):
+            mkdocs_adapter._with_policy(moved, "a.md")
+
+
 # --- every page of the built sample --------------------------------------------------------
 
 

@@ -458,7 +458,7 @@ def run_material(browser, site: Path, queries: list[Query], page_code: str) -> E
     """
     run = EngineRun("material")
     with _session(browser, site, page_code, run, lambda c: c.add_init_script(_MATERIAL_READY)) as (_, page, traffic):
-        page.wait_for_function("window.__mdReadyAt !== undefined", timeout=120_000)
+        page.wait_for_function("() => window.__mdReadyAt !== undefined", timeout=120_000)
         run.ready_ms = page.evaluate("window.__mdReadyAt")
         search_bytes, _ = traffic.gzip_bytes(only=lambda url: bool(_MATERIAL_SEARCH.search(url)))
         for i, query in enumerate(queries):

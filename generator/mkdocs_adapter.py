@@ -2,7 +2,8 @@
 
 Its hook functions are registered through ``mkdocs_hooks.py``. It loads and
 validates the catalogue, hands the generated pages and forms to MkDocs as virtual files (nothing is written
-into docs/) and gives generated pages their titles. ``build_site`` runs a whole
+into docs/), gives generated pages their titles and every page its Content Security Policy
+(``generator/security.py``). ``build_site`` runs a whole
 build; ``LiveSite`` keeps one build's state to re-render single pages for the
 preview. Swapping MkDocs for another engine means rewriting these two files only.
 """
@@ -21,7 +22,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator import offline
+from generator import offline, security
 from generator.loader import load_catalogue_cached
 from generator.pages import PROCEDURES, Page, SiteContent, generate
 
@@ -59,6 +60,9 @@ def on_config(config):
     _state["titles"] = {}
     _state["descriptions"] = {}
     _state["done"] = 0
+    # The build opened from disk is the one with index.html links (cli.build --offline).
+    _state["sources"] = security.SELF if config.use_directory_urls else security.FILE
+    _state["script_hashes"] = set()  # every page's, for _headers
     _state["progress"] = content.procedure_pages >= 500  # counted once: counting per page made builds quadratic
     return config
 
@@ -90,12 +94,39 @@ def on_env(env, config, files):
 
 
 def on_post_build(config) -> None:
-    """The service worker, made from the site as written: its version is a digest of every file."""
+    """``_headers`` and the service worker, made from the site as written: the worker's version is a
+    digest of every file, ``_headers`` included."""
     content: SiteContent = _state["content"]
-    if content.shell is None or _state.get("live"):
+    if content.shell is None or _state.get("live"):  # from disk, or the preview: no host reads either
         return
+    (Path(config.site_dir) / security.HEADERS).write_text(security.headers_file(_state["script_hashes"]),
+                                                           encoding="utf-8")
     worker = offline.write_worker(Path(config.site_dir), content.shell)
     log.info("Không cần mạng sau lần xem đầu: %s", worker.report())
+
+
+def on_post_page(output: str, page, config) -> str:
+    return _with_policy(output, page.file.src_uri)
+
+
+def on_post_template(output_content: str, template_name: str, config) -> str:
+    """The theme's pages of its own: 404.html (and sitemap.xml, left alone)."""
+    return _with_policy(output_content, template_name) if template_name.endswith(".html") else output_content
+
+
+_CHARSET = '<meta charset="utf-8">'  # the first element of Material's <head> (base.html), before any script
+
+
+def _with_policy(html: str, name: str) -> str:
+    """The page with its Content Security Policy, which must come before any script it governs."""
+    hashes = [security.script_hash(text) for text in security.inline_scripts(html)]
+    _state["script_hashes"].update(hashes)
+    at = html.find(_CHARSET)
+    if at < 0 or 0 <= html.find("<script") < at:
+        raise Abort(f"{name}: không tìm thấy chỗ đặt chính sách bảo mật (Content-Security-Policy) trước mọi "
+                    f"script trong <head>; giao diện (theme) đã đổi?")
+    at += len(_CHARSET)
+    return html[:at] + security.meta(security.policy(hashes, _state["sources"])) + html[at:]
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -5,4 +5,5 @@ and state live in ``generator.mkdocs_adapter`` so that the build, the preview an
 these hooks share one copy of them.
 """
 
-from generator.mkdocs_adapter import on_config, on_env, on_files, on_nav, on_page_markdown, on_post_build  # noqa: F401
+from generator.mkdocs_adapter import (  # noqa: F401
+    on_config, on_env, on_files, on_nav, on_page_markdown, on_post_build, on_post_page, on_post_template)

@@ -51,7 +51,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, headless, driven by Playwright (no browser download)."""
+    """Debian's Chromium, headless, driven by Playwright (no browser download).
+
+    Every page's Content Security Policy refuses eval: give ``wait_for_function`` an arrow function
+    ("() => ..."), which Playwright evaluates once through DevTools and then calls; an expression
+    string is evaluated again with eval on each poll, and refused."""
     if not CHROMIUM.exists():
         pytest.fail("Debian's Chromium is missing: apt-get install -y chromium (make test does it)")
     from playwright.sync_api import sync_playwright

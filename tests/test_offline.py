@@ -167,7 +167,7 @@ _CACHES = """async () => { const out = {};
 
 def _controlled(page) -> None:
     """The worker installed, activated and in charge of the page (it claims open pages)."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
 
 
 def _until(page, script: str, arg=None, seconds: float = 30) -> None:
@@ -297,7 +297,7 @@ def test_pages_visited_once_work_without_a_network(phone, sample_server, tmp_pat
     retry = phone.get_by_role("link", name="Thử lại")
     assert retry.is_visible() and retry.get_attribute("href") == "/" + UNVISITED
     listed = phone.locator("#tthc-offline-pages a")
-    phone.wait_for_function("document.querySelectorAll('#tthc-offline-pages a').length >= 4")
+    phone.wait_for_function("() => document.querySelectorAll('#tthc-offline-pages a').length >= 4")
     links = dict(zip(listed.all_inner_texts(), listed.evaluate_all("els => els.map(e => e.href)")))
     assert links[name] == sample_server + PROCEDURE
     assert links["Tờ khai đăng ký khai sinh"] == sample_server + FORM
@@ -327,7 +327,7 @@ def test_a_search_made_online_is_made_again_offline(phone, sample_server) -> Non
     phone.wait_for_selector("#tthc-results[data-state=done] li", state="attached", timeout=20000)
     assert phone.locator("#tthc-results li").first.get_attribute("data-code") == first
     phone.goto(sample_server + UNVISITED)
-    phone.wait_for_function("[...document.querySelectorAll('#tthc-offline-pages a')]"
+    phone.wait_for_function("() => [...document.querySelectorAll('#tthc-offline-pages a')]"
                             ".some(a => a.textContent === 'Tìm thủ tục')")
 
 

@@ -254,7 +254,7 @@ def test_a_typo_is_read_as_the_closest_word_and_offered_as_a_corrected_query(pag
     assert state["codes"][0] == "1.004873"
     assert state["suggest"] == "Có phải bạn muốn tìm: xac nhan tinh trang hon nhan?"
     page.click("#tthc-suggest a")
-    page.wait_for_function("document.querySelector('#tthc-q').value === 'xac nhan tinh trang hon nhan'")
+    page.wait_for_function("() => document.querySelector('#tthc-q').value === 'xac nhan tinh trang hon nhan'")
     page.wait_for_selector("#tthc-results[data-state=done]", state="attached")
     assert "q=xac+nhan+tinh+trang+hon+nhan" in page.url
     assert page.locator("#tthc-results li").first.get_attribute("data-code") == "1.004873"

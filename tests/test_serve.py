@@ -183,7 +183,7 @@ def test_the_open_page_reloads_itself_and_shows_errors_in_a_banner(base_catalogu
         other.evaluate("window.notReloaded = true")
 
         _edit(source, "name: Đăng ký khai sinh", "name: Đăng ký khai sinh (đã sửa)")
-        page.wait_for_function("document.title.includes('(đã sửa)')", timeout=10_000)
+        page.wait_for_function("() => document.title.includes('(đã sửa)')", timeout=10_000)
         assert other.evaluate("window.notReloaded === true")  # its page did not change
 
         _edit(source, "level: 4", "level: cao")

@@ -114,19 +114,14 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
     return _with_policy(output_content, template_name) if template_name.endswith(".html") else output_content
 
 
-_CHARSET = '<meta charset="utf-8">'  # the first element of Material's <head> (base.html), before any script
-
-
 def _with_policy(html: str, name: str) -> str:
     """The page with its Content Security Policy, which must come before any script it governs."""
-    hashes = [security.script_hash(text) for text in security.inline_scripts(html)]
+    try:
+        html, hashes = security.with_policy(html, _state["sources"])
+    except ValueError as problem:
+        raise Abort(f"{name}: {problem}") from None
     _state["script_hashes"].update(hashes)
-    at = html.find(_CHARSET)
-    if at < 0 or 0 <= html.find("<script") < at:
-        raise Abort(f"{name}: không tìm thấy chỗ đặt chính sách bảo mật (Content-Security-Policy) trước mọi "
-                    f"script trong <head>; giao diện (theme) đã đổi?")
-    at += len(_CHARSET)
-    return html[:at] + security.meta(security.policy(hashes, _state["sources"])) + html[at:]
+    return html
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

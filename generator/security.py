@@ -10,8 +10,8 @@ theme's differ by page depth (they name the way back to the root). Hosts that re
 every page's hashes, plus what a meta tag cannot carry (``frame-ancestors``, nosniff,
 ``Permissions-Policy``). A browser enforces both policies, so a page keeps its own, tighter one.
 
-An engine adapter finds each page's inline scripts (``inline_scripts``), puts ``meta`` before the
-page's first script and writes ``headers_file`` at the site's root.
+An engine adapter passes each page through ``with_policy`` (its inline scripts hashed, ``meta``
+put before its first script) and writes ``headers_file`` at the site's root.
 """
 
 from __future__ import annotations
@@ -107,6 +107,21 @@ def meta(page_policy: str) -> str:
     meta tag carries both, for hosts that set no header)."""
     return (f'<meta http-equiv="Content-Security-Policy" content="{page_policy}">'
             f'<meta name="referrer" content="{REFERRER}">')
+
+
+_CHARSET = '<meta charset="utf-8">'  # the first element of Material's <head> (base.html), before any script
+
+
+def with_policy(html: str, sources: tuple[str, ...] = SELF) -> tuple[str, list[str]]:
+    """The page with its policy before any script it governs, and its inline scripts' hashes.
+    ValueError when the page has no ``<meta charset>`` before its first script (a theme change)."""
+    hashes = [script_hash(text) for text in inline_scripts(html)]
+    at = html.find(_CHARSET)
+    if at < 0 or 0 <= html.find("<script") < at:
+        raise ValueError("không tìm thấy chỗ đặt chính sách bảo mật (Content-Security-Policy) trước mọi "
+                         "script trong <head>; giao diện (theme) đã đổi?")
+    at += len(_CHARSET)
+    return html[:at] + meta(policy(hashes, sources)) + html[at:], hashes
 
 
 def headers_file(hashes: Iterable[str]) -> str:

@@ -26,6 +26,10 @@ from generator.engines import ENGINES
 from generator.loader import load_catalogue
 from helpers import run_cli, serve
 
+# Chromium logs a refusal itself; the event catches one it might not log.
+CSP_GATE = """document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("Content Security Policy violation: " + e.effectiveDirective + " " + e.blockedURI);
+}, true);"""
 CODE = "1.001193"  # the sample's birth registration: documents, a form file, a fill-in form
 
 
@@ -65,14 +69,18 @@ def server(built):
 
 @pytest.fixture
 def page(browser, server):
+    """Each engine's pages carry the Content Security Policy: a violation anywhere fails the test."""
     context = browser.new_context(accept_downloads=True, locale="vi-VN")
     context.add_init_script("window.print = function () {};")
+    context.add_init_script(CSP_GATE)
     page = context.new_page()
-    page.requests = []
+    page.requests, page.violations = [], []
     page.on("request", lambda request: page.requests.append(request.url))
+    page.on("console", lambda m: page.violations.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     outside = [url for url in page.requests if not url.startswith(server) and not url.startswith("data:")]
     assert outside == [], f"requests to other hosts: {outside}"
+    assert page.violations == []
     context.close()
 
 
@@ -87,6 +95,7 @@ def _download(page, link, tmp_path: Path) -> Path:
 def test_procedure_page_renders_with_its_documents_and_form(page, server, entry, tmp_path: Path) -> None:
     p = entry.procedure
     page.goto(f"{server}thu-tuc/{CODE}/")
+    assert page.locator("meta[http-equiv=Content-Security-Policy]").count() == 1
     assert page.locator("h1").inner_text() == p.name
     assert page.title().startswith(p.name + " - ")
     assert page.locator(".tthc-checklist li").count() == len(p.documents)

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 from markupsafe import escape
 
-from generator import offline
+from generator import offline, security
 from generator.engines import BuildFailed, Job
 from generator.loader import load_catalogue_cached
 from generator.pages import SiteContent, generate
@@ -71,9 +71,26 @@ def build(job: Job) -> None:
     finally:
         shutil.rmtree(project, ignore_errors=True)
     print(f"Tìm kiếm: {content.search.report()}", file=sys.stderr)
+    _add_policy(job.site_dir, content.shell is not None)
     if content.shell is not None:
         worker = offline.write_worker(job.site_dir, content.shell)
         print(f"Không cần mạng sau lần xem đầu: {worker.report()}", file=sys.stderr)
+
+
+def _add_policy(site: Path, online: bool) -> None:
+    """What the MkDocs adapter's on_post_page does: every page's Content Security Policy, and
+    ``_headers`` for a site published online (before the worker, whose version covers it)."""
+    sources = security.SELF if online else security.FILE
+    every = set()
+    for page in sorted(site.rglob("*.html")):
+        try:
+            html, hashes = security.with_policy(page.read_text(encoding="utf-8"), sources)
+        except ValueError as problem:
+            raise BuildFailed(f"Zensical: {page.relative_to(site)}: {problem}") from None
+        page.write_text(html, encoding="utf-8")
+        every.update(hashes)
+    if online:
+        (site / security.HEADERS).write_text(security.headers_file(every), encoding="utf-8")
 
 
 def _config(job: Job, root: Path, content: SiteContent) -> dict:

@@ -74,6 +74,12 @@ class HtmlPage(MkDocsPage):
     HTML, which Markdown does not parse.
     """
 
+    def read_source(self, config) -> None:
+        """The text as it is: MkDocs' own reading looks for metadata lines and, finding none,
+        joins the page again, a second copy of every page kept to the end of the build."""
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        self.markdown, self.meta = (self.file.content_string if source is None else source), {}
+
     def render(self, config, files) -> None:
         self.content = self.markdown
         page: Page = _state["pages"][self.file.src_uri]

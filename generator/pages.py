@@ -68,7 +68,7 @@ class SiteContent:
     site_url: str | None = None  # where the site is published (ending in /), when catalogue.yml says so
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
-    data: dict[str, str | bytes] = field(default_factory=dict)  # generated files: search index (text), blank forms
+    data: dict[str, str | bytes] = field(default_factory=dict)  # generated files: search index (text), open data and blank forms (bytes)
     search: SearchIndex | None = None
     shell: offline.Shell | None = None  # what the service worker precaches; None: the file:// build has none
 
@@ -533,7 +533,7 @@ class _Builder:
         files = open_data.build(self.catalogue, self.links, self.stats, self.memo.open_data)
         self.content.data.update(files)
         one = open_data.ONE_FOLDER + "/"
-        lengths = {path: len(text.encode()) for path, text in files.items()}
+        lengths = {path: len(data) for path, data in files.items()}
         sizes = {path: file_size(n) for path, n in lengths.items() if not path.startswith(one)}
         sizes[open_data.ONE_FOLDER] = file_size(sum(n for path, n in lengths.items() if path.startswith(one)))
         count, example = len(lengths) - len(sizes) + 1, min(self.links.pages, default=None)

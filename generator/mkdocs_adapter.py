@@ -71,7 +71,8 @@ class HtmlPage(MkDocsPage):
     from the headings the core rendered, as Python-Markdown's toc extension makes it.
 
     Links inside it are not checked by MkDocs, as they were not before: they were raw
-    HTML, which Markdown does not parse.
+    HTML, which Markdown does not parse. Its anchors are not listed (``present_anchor_ids``
+    stays None), so MkDocs' informational check of links into it from Markdown pages skips it.
     """
 
     def read_source(self, config) -> None:

@@ -32,3 +32,29 @@ def write_pages(content, docs: Path, data: bool = True) -> None:
         path = docs / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(value if isinstance(value, bytes) else value.encode("utf-8"))
+
+
+def write_hand_written(catalogue, docs: Path) -> None:
+    """The site a province would write by hand with plain Material: one short Markdown page per
+    procedure (its name, steps, ways to submit with time and fee, documents, legal basis) and a
+    home page linking them all. No validation, no browse pages, no forms, no search index of our
+    own: the yardstick the issue sets for what the project may cost on top of Material."""
+    from generator.model import CHANNEL_NAMES
+
+    lines = ["# " + catalogue.info.title, ""]
+    for entry in sorted(catalogue.entries, key=lambda e: e.procedure.code):
+        p = entry.procedure
+        lines.append(f"- [{p.name}](thu-tuc/{p.code}.md)")
+        page = [f"# {p.name}", "", f"Mã thủ tục: {p.code}", "", "## Các bước thực hiện", ""]
+        page += [f"{i}. {step}" for i, step in enumerate(p.steps, 1)]
+        page += ["", "## Cách nộp", ""]
+        page += [f"- {CHANNEL_NAMES[c.type]}" + "".join(f"; {x}" for x in (c.processing_time, c.fee) if x)
+                 for c in p.channels]
+        page += ["", "## Hồ sơ", ""] + [f"- {d.name}" for d in p.documents]
+        if p.legal_basis:
+            page += ["", "## Căn cứ pháp lý", ""]
+            page += [f"- {b.number}" + (f" {b.title}" if b.title else "") for b in p.legal_basis]
+        path = docs / "thu-tuc" / f"{p.code}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(page) + "\n", encoding="utf-8")
+    (docs / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

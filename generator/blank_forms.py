@@ -32,7 +32,7 @@ from fpdf import FPDF
 from generator.model import Form
 from generator.text import xml_safe
 
-# The fixed words of an official form; the fill-in page prints the same (templates/form.md.j2).
+# The fixed words of an official form; the fill-in page prints the same (templates/form.html.j2).
 NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 PLACE_AND_DATE = "…………, ngày …… tháng …… năm ……"

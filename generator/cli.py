@@ -21,7 +21,7 @@ from pathlib import Path
 
 from generator import engines
 from generator.diagnostics import Diagnostic, Severity, as_json, github_annotation, gitlab_code_quality, summary
-from generator.loader import LoadResult, load_catalogue_cached
+from generator.loader import LoadResult, load_catalogue_cached, release_files
 from generator.text import file_size
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -180,8 +180,11 @@ def build(catalogue: Path, site_dir: Path, config: Path, offline: bool = False, 
     if _has_errors(result):
         print("Chưa dựng trang web vì bộ thủ tục còn lỗi.", file=sys.stderr)
         return 1
+    release_files(result)
     # The loaded catalogue (and its base) lives to the end of the build: keep the garbage
     # collector from walking its hundreds of thousands of objects again on every collection.
+    # What release_files let go is collected first, or frozen with them it would never be.
+    gc.collect()
     gc.freeze()
     site_dir = site_dir.absolute()
     site_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,8 @@
 Its hook functions are registered through ``mkdocs_hooks.py``. It loads and
 validates the catalogue, hands the generated pages and forms to MkDocs as virtual files (nothing is written
 into docs/), gives generated pages their titles and every page its Content Security Policy
-(``generator/security.py``). ``build_site`` runs a whole
+(``generator/security.py``). Pages the core made as HTML skip Python-Markdown (``HtmlPage``),
+which took half of a national build. ``build_site`` runs a whole
 build; ``LiveSite`` keeps one build's state to re-render single pages for the
 preview. Swapping MkDocs for another engine means rewriting these two files only.
 """
@@ -15,12 +16,14 @@ import os
 import shutil
 from pathlib import Path
 
+from markdown.extensions.toc import nest_toc_tokens
 from markupsafe import escape
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import get_toc
 
 from generator import offline, security
 from generator.loader import load_catalogue_cached
@@ -57,8 +60,7 @@ def on_config(config):
     if content.site_url and not config.site_url:  # canonical links and a sitemap that names real pages
         config.site_url = content.site_url
     _state["content"] = content
-    _state["titles"] = {}
-    _state["descriptions"] = {}
+    _state["pages"] = {}
     _state["done"] = 0
     # The build opened from disk is the one with index.html links (cli.build --offline).
     _state["sources"] = security.SELF if config.use_directory_urls else security.FILE
@@ -67,13 +69,56 @@ def on_config(config):
     return config
 
 
+class HtmlPage(MkDocsPage):
+    """A generated page whose text is already HTML: MkDocs reads it and runs the page
+    events as for any page, but no Markdown converts it. The table of contents is made
+    from the headings the core rendered, as Python-Markdown's toc extension makes it.
+
+    Links inside it are not checked by MkDocs, as they were not before: they were raw
+    HTML, which Markdown does not parse. Its anchors are not listed (``present_anchor_ids``
+    stays None), so MkDocs' informational check of links into it from Markdown pages skips it.
+    """
+
+    def read_source(self, config) -> None:
+        """The text as it is: MkDocs' own reading looks for metadata lines and, finding none,
+        joins the page again, a second copy of every page kept to the end of the build."""
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        self.markdown, self.meta = (self.file.content_string if source is None else source), {}
+
+    def render(self, config, files) -> None:
+        self.content = self.markdown
+        page: Page = _state["pages"][self.file.src_uri]
+        self.toc = get_toc(nest_toc_tokens([{"level": h.level, "id": h.id, "name": str(escape(h.text))}
+                                            for h in page.headings]))
+
+
+def _nav_titles(items) -> dict[str, str]:
+    """mkdocs.yml's nav as {page: title}: a page made before the nav keeps the nav's title."""
+    titles = {}
+    for item in items if isinstance(items, list) else [items]:
+        for title, value in item.items() if isinstance(item, dict) else ():
+            if isinstance(value, str):
+                titles[value] = title
+            else:
+                titles.update(_nav_titles(value))
+    return titles
+
+
+def _add_page(files: Files, page: Page, config, nav_titles: dict[str, str]) -> File:
+    inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+    file = File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
+    files.append(file)
+    _state["pages"][page.path] = page
+    if page.html:  # MkDocs takes a page a hook made (File.page) instead of making its own
+        HtmlPage(nav_titles.get(page.path), file, config)
+    return file
+
+
 def on_files(files: Files, config) -> Files:
     content: SiteContent = _state["content"]
+    nav_titles = _nav_titles(config.nav or [])
     for page in content.pages:
-        inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
-        _state["titles"][page.path] = page.title
-        _state["descriptions"][page.path] = page.description
+        _add_page(files, page, config, nav_titles)
     for asset in content.assets:
         files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
     for path, text in content.data.items():
@@ -125,8 +170,8 @@ def _with_policy(html: str, name: str) -> str:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    title = _state["titles"].get(page.file.src_uri)
-    description = _state["descriptions"].get(page.file.src_uri)
+    ours: Page | None = _state["pages"].get(page.file.src_uri)
+    title, description = (ours.title, ours.description) if ours else (None, None)
     if description:  # Material prints meta values unescaped, so they must be HTML-safe here
         page.meta["description"] = str(escape(description))
     if title is not None:  # for the link preview (templates/theme/main.html)
@@ -203,15 +248,13 @@ class LiveSite:
         return [p.path for p in changed]
 
     def _page(self, page: Page) -> MkDocsPage:
-        _state["titles"][page.path] = page.title
-        _state["descriptions"][page.path] = page.description
         file = self.files.get_file_from_path(page.path)
         if file is None:
-            file = File.generated(self.config, page.path, content=page.markdown,
-                                  inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV)
-            self.files.append(file)
-            MkDocsPage(None, file, self.config)
+            file = _add_page(self.files, page, self.config, {})  # a new page is never one of the nav's
+            if not page.html:
+                MkDocsPage(None, file, self.config)
         else:
+            _state["pages"][page.path] = page
             file.content_string = page.markdown
         return file.page
 

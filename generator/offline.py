@@ -1,7 +1,7 @@
 """Offline after one visit, and installable: the service worker, the web app manifest and the
 offline page, engine-neutral like ``pages``.
 
-``pages.generate`` adds the offline page (``templates/offline.md.j2``) and the manifest to the
+``pages.generate`` adds the offline page (``templates/offline.html.j2``) and the manifest to the
 site's content. Once the engine has written the whole site, ``write_worker`` reads it back and
 writes ``sw.js`` at its root: ``generator/offline-worker.js`` behind the build's constants. The
 worker's version is a digest of every published file, so two builds of one commit give the same
@@ -102,8 +102,8 @@ def manifest(title: str, description: str, start: str) -> str:
 # --- after the engine has written the site -------------------------------------------------
 
 
-def published_files(site: Path) -> Iterator[tuple[str, bytes]]:
-    """Every file of the built site but the worker, as (path from the root, bytes), by path."""
+def published_files(site: Path) -> Iterator[tuple[str, Path]]:
+    """Every file of the built site but the worker, as (path from the root, the file), by path."""
     paths = []
     for folder, _, names in os.walk(site):
         for name in names:
@@ -111,15 +111,24 @@ def published_files(site: Path) -> Iterator[tuple[str, bytes]]:
             if path != WORKER:
                 paths.append(path)
     for path in sorted(paths):
-        yield path, (site / path).read_bytes()
+        yield path, site / path
 
 
-def cache_version(files: Iterable[tuple[str, bytes]]) -> str:
-    """A digest of the published files, names included: equal for equal builds, different
-    when any byte of any file differs or a file comes or goes."""
+def _sha256(data: bytes | Path) -> bytes:
+    """A file is read in chunks: a national site's open data has files of 17 MB, which read
+    whole at the end of a build would raise its peak memory."""
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).digest()
+    with data.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").digest()
+
+
+def cache_version(files: Iterable[tuple[str, bytes | Path]]) -> str:
+    """A digest of the published files (their bytes, or the files), names included: equal for
+    equal builds, different when any byte of any file differs or a file comes or goes."""
     # One digest per file, then one of them all in path order: files are read one at a time
     # (a national site is 140 MB), in whatever order they come.
-    each = sorted((path.encode("utf-8"), hashlib.sha256(data).digest()) for path, data in files)
+    each = sorted((path.encode("utf-8"), _sha256(data)) for path, data in files)
     digest = hashlib.sha256()
     for name, file_digest in each:
         digest.update(len(name).to_bytes(8, "big") + name + file_digest)

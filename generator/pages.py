@@ -1,12 +1,16 @@
 """The validated catalogue → the pages and files of the site, engine-neutral.
 
-``generate`` returns virtual pages (Markdown whose data parts are escaped HTML
-blocks) and static files with their sources. Any static-site engine that takes
-Markdown pages can publish them; ``mkdocs_adapter`` is the MkDocs adapter.
+``generate`` returns virtual pages and static files with their sources. A page made
+from a ``*.html.j2`` template is final HTML (``Page.html``): blocks of HTML, which a
+Markdown engine passes through unchanged and an engine that takes HTML publishes
+without a Markdown pass, the costliest step of a build; its headings are listed
+for the table of contents. The few pages of prose (``*.md.j2``: the FAQ, the format
+page, the open-data page) are Markdown whose data parts are escaped HTML blocks.
+``mkdocs_adapter`` is the MkDocs adapter.
 
-Data from YAML reaches a page only through Jinja2 autoescaping and only inside
-raw HTML blocks, where Markdown does not parse: a value can never become markup,
-a Markdown link or template code.
+Data from YAML reaches a page only through Jinja2 autoescaping and only as HTML
+text, never where Markdown parses: a value can never become markup, a Markdown
+link or template code.
 """
 
 from __future__ import annotations
@@ -33,12 +37,23 @@ from generator.text import file_size, sort_key, vn_date, vn_number, vn_percent
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A section heading of an HTML page, for the engine's table of contents."""
+
+    level: int  # 2 for <h2>
+    id: str
+    text: str  # plain text; the engine escapes it
+
+
+@dataclass(frozen=True)
 class Page:
     path: str  # source path inside the site, e.g. "thu-tuc/1.001193/index.md"
     title: str  # plain text; the engine escapes it
-    markdown: str
+    markdown: str  # the page's text: Markdown, or final HTML when ``html``
     in_nav: bool = True  # False: reached through links only, never listed in the site's navigation
     description: str = ""  # plain text for search engines and link previews (Zalo, Facebook); the engine escapes it
+    html: bool = False  # ``markdown`` is final HTML (valid Markdown too: HTML blocks only) and needs no Markdown pass
+    headings: tuple[Heading, ...] = ()  # an HTML page's headings with an id, in order
 
 
 @dataclass(frozen=True)
@@ -53,7 +68,7 @@ class SiteContent:
     site_url: str | None = None  # where the site is published (ending in /), when catalogue.yml says so
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
-    data: dict[str, str | bytes] = field(default_factory=dict)  # generated files: search index (text), blank forms
+    data: dict[str, str | bytes] = field(default_factory=dict)  # generated files: search index (text), open data and blank forms (bytes)
     search: SearchIndex | None = None
     shell: offline.Shell | None = None  # what the service worker precaches; None: the file:// build has none
 
@@ -188,6 +203,11 @@ def past_only(label: str) -> bool:
     from generator.search import fold
 
     return bool(_PAST_WORDS.search(fold(label)))
+
+
+# The permalink Python-Markdown's toc extension adds to a heading (mkdocs.yml: toc, permalink_title),
+# so that HTML pages and Markdown pages show the same "¶" link.
+_HEADING = Markup('<h{0} id="{1}">{2}<a class="headerlink" href="#{1}" title="Liên kết tới mục này">&para;</a></h{0}>')
 
 
 def code_spans(text: str) -> Markup:
@@ -339,14 +359,22 @@ class _Builder:
         def rel(target: str) -> str:
             return self.urls.relative(path, target)
 
+        headings: list[Heading] = []
+
+        def heading(level: int, id: str, text: str) -> Markup:
+            headings.append(Heading(level, id, text))
+            return _HEADING.format(level, id, text)
+
         markdown = self.env.get_template(template).render(
+            heading=heading,
             catalogue=self.catalogue, info=self.catalogue.info, levels=LEVELS, browses=BROWSES,
             lookup_page=rel(LOOKUP) if _has_lookup(self.catalogue) else None,
             rel=rel, proc=lambda code: rel(procedure_path(code)), title=title,
             fill=lambda code, form_id: rel(fill_path(code, form_id)),
             channel_names=CHANNEL_NAMES, **context)
         description = description or f"{title} – {self.catalogue.info.title}"
-        page = Page(path, title, markdown, in_nav=_in_nav(path), description=description)
+        page = Page(path, title, markdown, in_nav=_in_nav(path), description=description,
+                    html=template.endswith(".html.j2"), headings=tuple(headings))
         self.memo.pages[path] = (key, page)
         self.content.pages.append(page)
 
@@ -382,7 +410,7 @@ class _Builder:
             self.links.pages[p.code] = self.urls.url(path)
             self.links.forms[p.code] = {d["form"].id: d["asset"] for d in downloads if d.get("first")}
             places = self.places.get(p.code, [])
-            self.render("procedure.md.j2", path, p.name,
+            self.render("procedure.html.j2", path, p.name,
                         (p, entry.source, entry.provenance, _sizes(downloads), tuple(places)),
                         description=p.summary or f"{p.name}: giấy tờ cần chuẩn bị, nơi nộp, thời hạn giải quyết, "
                                                  f"phí, lệ phí và mẫu đơn (mã thủ tục {p.code}).",
@@ -396,7 +424,7 @@ class _Builder:
 
         for kind, browse in BROWSES.items():
             rows = self.registry(kind)
-            self.render("browse-index.md.j2", f"{browse.slug}/index.md", browse.title,
+            self.render("browse-index.html.j2", f"{browse.slug}/index.md", browse.title,
                         tuple((i, len(es)) for i, _, _, es in rows), kind=kind, browse=browse, rows=rows)
             for group_id, name, item, entries in rows:
                 if entries:
@@ -404,7 +432,7 @@ class _Builder:
 
         forms.sort(key=lambda pair: (sort_key(self.catalogue.fields[pair[0].procedure.field].name),
                                      sort_key(pair[1]["form"].title)))
-        self.render("forms.md.j2", "bieu-mau/index.md", "Biểu mẫu, tờ khai",
+        self.render("forms.html.j2", "bieu-mau/index.md", "Biểu mẫu, tờ khai",
                     tuple((e.procedure.code, e.procedure.name, e.procedure.field, d["form"], d["asset"], d["size"])
                           for e, d in forms), forms=forms)
         level_counts = Counter(e.procedure.level for e in self.entries)
@@ -414,7 +442,7 @@ class _Builder:
         province = f" của {self.catalogue.info.province}" if self.catalogue.info.province else ""
         home_description = (f"{len(self.entries)} thủ tục hành chính{province}: giấy tờ cần chuẩn bị, mẫu đơn, "
                             "nơi nộp, thời hạn và lệ phí; tìm được khi gõ không dấu.")
-        self.render("home.md.j2", "index.md", self.catalogue.info.title,
+        self.render("home.html.j2", "index.md", self.catalogue.info.title,
                     (len(self.entries), tuple(sorted(level_counts.items())), len(forms), len(fields),
                      tuple((i, n, len(es)) for i, n, _, es in largest), tuple(_listed(e) for e in featured),
                      tuple((v.path, v.event.title) for v in self.events)),
@@ -423,13 +451,13 @@ class _Builder:
                     featured=featured, largest=largest, events=self.events)
         self._event_pages()
         self.stats = stats = statistics.figures(self.catalogue)  # the open data publishes the same figures
-        self.render("statistics.md.j2", "thong-ke/index.md", "Thống kê", (stats,), stats=stats,
+        self.render("statistics.html.j2", "thong-ke/index.md", "Thống kê", (stats,), stats=stats,
                     charts=charts.for_page(stats), top=charts.TOP, number=vn_number, percent=vn_percent,
                     share=statistics.share)
         self.render("faq.md.j2", "hoi-dap/index.md", "Hỏi đáp về dịch vụ công trực tuyến", ())
         if _has_lookup(self.catalogue):
-            self.render("lookup.md.j2", LOOKUP, "Tra cứu hồ sơ đã nộp", ())
-        self.render("search.md.j2", "tim-kiem/index.md", "Tìm thủ tục", (), directory_urls=self.urls.directory_urls)
+            self.render("lookup.html.j2", LOOKUP, "Tra cứu hồ sơ đã nộp", ())
+        self.render("search.html.j2", "tim-kiem/index.md", "Tìm thủ tục", (), directory_urls=self.urls.directory_urls)
         self.render("reference.md.j2", EDITORS, "Soạn thảo thủ tục: định dạng tệp", (),
                     ref=reference.build(self.catalogue.info))
         if self.urls.directory_urls:  # index.html links are the build opened from file://: no worker there
@@ -438,7 +466,7 @@ class _Builder:
 
     def _offline(self, description: str) -> None:
         """Offline after one visit, installable: the offline page, the manifest, what the worker precaches."""
-        self.render("offline.md.j2", offline.PAGE, "Bạn đang không có mạng", (),
+        self.render("offline.html.j2", offline.PAGE, "Bạn đang không có mạng", (),
                     description="Trang hiện ra khi không có mạng: các trang đã lưu trên máy và cách tra cứu "
                                 "hồ sơ bằng tin nhắn.")
         self.content.data[offline.MANIFEST] = offline.manifest(self.catalogue.info.title, description,
@@ -451,12 +479,12 @@ class _Builder:
         """su-kien/ and one page per event, when events.yml has any."""
         if not self.events:
             return
-        self.render("events.md.j2", f"{EVENTS}/index.md", "Sự kiện",
+        self.render("events.html.j2", f"{EVENTS}/index.md", "Sự kiện",
                     tuple((v.event, len(v.steps)) for v in self.events),
                     description="Các thủ tục cần làm khi sinh con, kết hôn, người thân qua đời, xây nhà, mở hộ kinh "
                                 "doanh…, theo thứ tự nên làm.", events=self.events)
         for view in self.events:
-            self.render("event.md.j2", view.path, view.event.title,
+            self.render("event.html.j2", view.path, view.event.title,
                         (view.event, tuple((s.code, s.name, s.entry and s.entry.procedure) for s in view.steps)),
                         description=view.event.summary, view=view)
 
@@ -506,7 +534,7 @@ class _Builder:
         files = open_data.build(self.catalogue, self.links, self.stats, self.memo.open_data)
         self.content.data.update(files)
         one = open_data.ONE_FOLDER + "/"
-        lengths = {path: len(text.encode()) for path, text in files.items()}
+        lengths = {path: len(data) for path, data in files.items()}
         sizes = {path: file_size(n) for path, n in lengths.items() if not path.startswith(one)}
         sizes[open_data.ONE_FOLDER] = file_size(sum(n for path, n in lengths.items() if path.startswith(one)))
         count, example = len(lengths) - len(sizes) + 1, min(self.links.pages, default=None)
@@ -524,7 +552,7 @@ class _Builder:
         p = entry.procedure
         for form in p.forms:
             if form.fields:
-                self.render("form.md.j2", fill_path(p.code, form.id), form.title, (p.code, p.name, form),
+                self.render("form.html.j2", fill_path(p.code, form.id), form.title, (p.code, p.name, form),
                             p=p, form=form, paper=blank_forms)
                 self.first_fill_in = self.first_fill_in or fill_path(p.code, form.id)
 
@@ -539,7 +567,7 @@ class _Builder:
         paths = [f"{browse.slug}/{group_id}/index.md"] + [f"{browse.slug}/{group_id}/trang-{n}/index.md"
                                                            for n in range(2, len(chunks) + 1)]
         for number, (path, chunk) in enumerate(zip(paths, chunks), 1):
-            self.render("browse-list.md.j2", path, name if number == 1 else f"{name} (trang {number})",
+            self.render("browse-list.html.j2", path, name if number == 1 else f"{name} (trang {number})",
                         (tuple(_listed(e) for e in chunk), number, len(chunks), len(entries)),
                         kind=kind, browse=browse, item=item, name=name, entries=chunk, total=len(entries),
                         by_field=self._by_field(chunk, sort=False) if grouped else None,

@@ -118,6 +118,24 @@ def test_procedures_are_not_in_the_navigation(sample_site: Path) -> None:
     assert nav_links and not [h for h in nav_links if "thu-tuc/" in h]
 
 
+def test_pages_made_as_html_keep_their_table_of_contents_title_and_meta(sample_site: Path) -> None:
+    """Procedure pages skip Markdown: what the Markdown pass gave them must still be there."""
+    html = (sample_site / "thu-tuc" / "1.001193" / "index.html").read_text(encoding="utf-8")
+    doc = Elements(html)
+    sections = [a["id"] for t, a in doc.tags if t == "h2" and "id" in a]
+    assert sections[:3] == ["doi-tuong", "dieu-kien", "ho-so"] and "can-cu" in sections
+    assert html.count('class="headerlink"') == len(sections)
+    [toc] = re.findall(r'<nav class="md-nav md-nav--secondary".*?</nav>', html, re.S)
+    assert re.findall(r'href="#([^"]+)" class="md-nav__link"', toc) == sections
+    assert "Hồ sơ cần chuẩn bị" in Elements(toc).text
+    assert '<meta property="og:title" content="Thủ tục đăng ký khai sinh">' in html
+    assert re.search(r'<meta name="description" content="[^"]+">', html)
+    # A page of the nav made as HTML keeps the nav's title there, and its own as <title>.
+    fields = (sample_site / "linh-vuc" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Thủ tục theo lĩnh vực - " in fields
+    assert re.search(r'md-nav__link--active[^>]*>\s*<span class="md-ellipsis">\s*Lĩnh vực\s*</span>', fields)
+
+
 def test_build_output_names_what_it_did(tmp_path: Path) -> None:
     run = run_cli("build", "--catalogue", str(BASE), "--site-dir", str(tmp_path / "site"))
     assert run.returncode == 0, run.stderr

@@ -94,7 +94,7 @@ def test_the_event_page_numbers_its_steps_in_order_with_their_facts(built) -> No
 def test_the_event_page_lists_the_documents_of_every_step_without_inventing_any(built) -> None:
     catalogue, _, pages = built
     markdown = pages["su-kien/giay-to/index.md"].markdown
-    section = markdown[markdown.index("{#giay-to}"):]
+    section = markdown[markdown.index('id="giay-to"'):]
     headings = re.findall(r'<h3 class="tthc-stepdocs__title" id="giay-to-buoc-(\d)">(.*?)</h3>', section)
     assert [n for n, _ in headings] == ["1", "2", "3"]
     birth = next(e.procedure for e in catalogue.entries if e.procedure.code == "1.001193")
@@ -136,7 +136,7 @@ def test_a_procedure_in_no_event_shows_no_event_block(built) -> None:
 def test_the_home_page_lists_the_events_after_the_featured_procedures_and_before_browsing(built) -> None:
     _, _, pages = built
     home = pages["index.md"].markdown
-    featured, events, browse = (home.index("{#thuong-dung}"), home.index("{#su-kien}"), home.index("{#linh-vuc}"))
+    featured, events, browse = (home.index('id="thuong-dung"'), home.index('id="su-kien"'), home.index('id="linh-vuc"'))
     assert featured < events < browse
     block = home[events:browse]
     assert re.findall(r'<li><a href="([^"]+)">(.*?)</a></li>', block) == [

@@ -115,16 +115,17 @@ def test_exports_are_byte_deterministic(sample) -> None:
 # --- procedures.csv -----------------------------------------------------------------------
 
 
-def _csv_rows(text: str) -> list[dict]:
-    assert text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(text.encode("utf-8").decode("utf-8-sig"), newline="")))
+def _csv_rows(data: bytes) -> list[dict]:
+    assert data.startswith(table.BOM.encode("utf-8"))
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 def test_csv_has_one_row_per_procedure_matching_the_model(sample) -> None:
     catalogue, content = sample
-    text = content.data[publish.CSV]
+    data = content.data[publish.CSV]
+    text = data.decode("utf-8")
     assert text.split("\r\n", 1)[0] == table.BOM + ",".join(table.COLUMNS) and text.endswith("\r\n")
-    rows = _csv_rows(text)
+    rows = _csv_rows(data)
     assert list(rows[0]) == list(table.COLUMNS)
     by_code = _by_code(catalogue)
     assert [r["code"] for r in rows] == sorted(by_code)
@@ -167,7 +168,7 @@ def test_csv_defuses_a_formula_in_a_procedure_name(base_catalogue: Path) -> None
 
 
 def _feed(content: SiteContent) -> ET.Element:
-    return ET.fromstring(content.data[publish.FEED].encode("utf-8"))
+    return ET.fromstring(content.data[publish.FEED])
 
 
 def test_feed_is_atom_sorted_by_date_and_dated_by_its_newest_procedure(sample) -> None:
@@ -336,7 +337,7 @@ def test_hostile_text_stays_text_in_the_feed_and_data_files(hostile_site: Path) 
     assert entry.find(f"{ATOM}category").get("label") == catalogue.fields[p.field].name
     record = json.loads((hostile_site / publish.one_path(p.code)).read_text(encoding="utf-8"))
     assert Procedure.model_validate(_without_urls(record)) == p
-    [row] = _csv_rows((hostile_site / publish.CSV).read_text(encoding="utf-8"))
+    [row] = _csv_rows((hostile_site / publish.CSV).read_bytes())
     assert row["name"] == p.name
     services = [n for n in json.loads((hostile_site / publish.CPSV).read_text(encoding="utf-8"))["@graph"]
                 if n["@type"] == "cpsv:PublicService"]

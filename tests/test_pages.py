@@ -38,6 +38,20 @@ def test_pages_match_golden_files() -> None:
         assert markdown == golden[path], f"{path} differs from tests/golden/{path}"
 
 
+def test_html_pages_have_no_markdown_left_and_list_their_headings() -> None:
+    """A page made as HTML gets no Markdown pass: a Markdown heading would show as "## …"."""
+    content = _pages()
+    html = [p for p in content.pages if p.html]
+    assert {"index.md", "thu-tuc/1.001193/index.md", "linh-vuc/index.md"} <= {p.path for p in html}
+    assert {p.path for p in content.pages if not p.html} == {"hoi-dap/index.md", "soan-thao.md", "du-lieu/index.md"}
+    for page in html:
+        assert not re.search(r"^#{1,6} |\{#[a-z]", page.markdown, re.M), page.path
+        found = re.findall(r'<h([2-6]) id="([^"]+)">(.*?)<a class="headerlink"', page.markdown)
+        assert [(str(h.level), h.id, h.text) for h in page.headings] == found, page.path
+    procedure = next(p for p in html if p.path == "thu-tuc/1.001193/index.md")
+    assert [h.id for h in procedure.headings][:3] == ["doi-tuong", "dieu-kien", "ho-so"]
+
+
 def test_generated_site_layout() -> None:
     content = _pages()
     paths = {p.path for p in content.pages}

@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
+from helpers import fill_every_field
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
@@ -85,20 +87,6 @@ def test_searching_for_the_look_up_finds_it(phone, sample_server, query) -> None
 
 
 FORM = "thu-tuc/1.001193/khai/to-khai-dang-ky-khai-sinh/"
-SAMPLE_VALUE = {"date": "05/09/2024", "id-number": "001234567890", "phone": "0912 345 678", "number": "1",
-                "textarea": "Số 1, bản Mường Phăng", "text": "Nguyễn Thị Hoa"}
-
-
-def _fill_every_field(page) -> None:
-    for field in page.locator(".kb-field").all():
-        kind = field.get_attribute("data-type")
-        if kind == "choice":
-            field.locator("input").first.check()
-        elif kind == "checkbox":
-            field.locator("input").check()
-        else:
-            field.locator("input, textarea").first.fill(SAMPLE_VALUE.get(kind, "Nguyễn Thị Hoa"))
-
 
 def test_the_fill_in_form_is_a_button_beside_the_document_it_fills(phone, sample_server) -> None:
     phone.goto(sample_server + "thu-tuc/1.001193/")
@@ -113,7 +101,7 @@ def test_the_fill_in_form_is_a_button_beside_the_document_it_fills(phone, sample
 
 def test_a_birth_date_in_the_future_is_refused(phone, sample_server) -> None:
     phone.goto(sample_server + FORM)
-    _fill_every_field(phone)
+    fill_every_field(phone)
     birth = phone.locator(".kb-field[data-past] input").first
     birth.fill("01/01/2999")
     phone.click("text=Kiểm tra tờ khai")
@@ -131,7 +119,7 @@ def test_the_filled_form_prints_on_one_a4_sheet(browser, sample_server) -> None:
     page = browser.new_page()
     for path in ("thu-tuc/1.001193/khai/to-khai-dang-ky-khai-sinh/", "thu-tuc/1.004837/khai/to-khai-dang-ky-giam-ho/"):
         page.goto(sample_server + path)
-        _fill_every_field(page)
+        fill_every_field(page)
         page.click("text=Kiểm tra tờ khai")
         assert page.locator("#kb-errors-list li").count() == 0
         page.emulate_media(media="print")

@@ -26,14 +26,11 @@ import pytest
 from docx import Document
 
 from conftest import copy_base
-from helpers import serve
+from helpers import fill_every_field, serve
 from generator import security
 
 PROCEDURE = "thu-tuc/1.001193/"
 FORM = "thu-tuc/1.001193/khai/to-khai-dang-ky-khai-sinh/"
-SAMPLE_VALUE = {"date": "05/09/2024", "id-number": "001234567890", "phone": "0912 345 678", "number": "1",
-                "textarea": "Số 1, bản Mường Phăng", "text": "Nguyễn Thị Hoa"}
-
 
 # --- the policy's text ---------------------------------------------------------------------
 
@@ -215,21 +212,10 @@ def clean(page) -> None:
     assert page.problems == []
 
 
-def _fill_every_field(page) -> None:
-    for field in page.locator(".kb-field").all():
-        kind = field.get_attribute("data-type")
-        if kind == "choice":
-            field.locator("input").first.check()
-        elif kind == "checkbox":
-            field.locator("input").check()
-        else:
-            field.locator("input, textarea").first.fill(SAMPLE_VALUE.get(kind, "Nguyễn Thị Hoa"))
-
-
 def _fill_in_form(page, tmp_path: Path) -> None:
     """Fill, check, print (stubbed, then the print stylesheet) and download the DOCX, which loads
     the zip library on demand."""
-    _fill_every_field(page)
+    fill_every_field(page)
     page.get_by_role("button", name="Kiểm tra tờ khai").click()
     assert page.locator("#kb-errors").is_hidden()
     page.get_by_role("button", name="In tờ khai").click()

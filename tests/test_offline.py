@@ -25,16 +25,13 @@ import pytest
 from conftest import ROOT, copy_base
 from generator import offline
 from generator.loader import load_catalogue
-from helpers import Elements, _QuietServer, run_cli
+from helpers import Elements, _QuietServer, fill_every_field, run_cli
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2,
          "locale": "vi-VN"}
 PROCEDURE = "thu-tuc/1.001193/"
 FORM = "thu-tuc/1.001193/khai/to-khai-dang-ky-khai-sinh/"
 UNVISITED = "thu-tuc/1.000894/"
-SAMPLE_VALUE = {"date": "05/09/2024", "id-number": "001234567890", "phone": "0912 345 678", "number": "1",
-                "textarea": "Số 1, bản Mường Phăng", "text": "Nguyễn Thị Hoa"}
-
 
 def _worker_constants(site: Path) -> dict:
     text = (site / offline.WORKER).read_text(encoding="utf-8")
@@ -183,17 +180,6 @@ def _kept(page, url: str) -> None:
                  "if (await (await caches.open(n)).match(url)) return true; return false; }", url)
 
 
-def _fill_every_field(page) -> None:
-    for field in page.locator(".kb-field").all():
-        kind = field.get_attribute("data-type")
-        if kind == "choice":
-            field.locator("input").first.check()
-        elif kind == "checkbox":
-            field.locator("input").check()
-        else:
-            field.locator("input, textarea").first.fill(SAMPLE_VALUE.get(kind, "Nguyễn Thị Hoa"))
-
-
 @pytest.fixture
 def phone(browser):
     context = browser.new_context(**PHONE, accept_downloads=True)
@@ -283,7 +269,7 @@ def test_pages_visited_once_work_without_a_network(phone, sample_server, tmp_pat
     phone.goto(sample_server + FORM)
     phone.click("text=Kiểm tra tờ khai")  # empty: the checks run offline too
     assert phone.locator("#kb-errors-list li").count() >= 1
-    _fill_every_field(phone)
+    fill_every_field(phone)
     phone.click("text=Kiểm tra tờ khai")
     assert phone.locator("#kb-errors-list li").count() == 0
     with phone.expect_download() as info:

@@ -91,14 +91,32 @@
   }
   function words(text) { return text.toLowerCase().normalize("NFC").split(/[^0-9a-zà-ỹđ\u0300-\u0323]+/).filter(Boolean); }
 
+  // Abbreviations names use ("BHXH", "UBND", "TNLĐ") and what they stand for, from the
+  // synonyms whose key is one word that is no Vietnamese syllable: a name that says "BHXH"
+  // answers "bảo hiểm xã hội" as well as "bhxh".
+  function abbreviations() {
+    var out = {};
+    core.synonyms.forEach(function (entry) {
+      var key = entry[0];
+      if (key.indexOf(" ") >= 0 || /\d/.test(key) || SYLLABLE.test(key)) return;
+      var full = entry[1].filter(function (v) { return v.indexOf(" ") > 0 && v.split(" ").indexOf(key) < 0; })[0];
+      if (full) out[key] = full.split(" ");
+    });
+    return out;
+  }
   function prepare() {
+    var short = abbreviations();
     docs = core.docs.map(function (d, id) {
-      var folded = fold(d[1]).split(" ");
+      var folded = fold(d[1]).split(" "), spelled = [];
+      folded.forEach(function (w) { spelled = spelled.concat(short[w] || [w]); });
       var set = {}, bigrams = {};
-      folded.forEach(function (w, i) { set[w] = true; if (i) bigrams[folded[i - 1] + " " + w] = true; });
+      [folded, spelled].forEach(function (seq) {
+        seq.forEach(function (w, i) { set[w] = true; if (i) bigrams[seq[i - 1] + " " + w] = true; });
+      });
       Object.keys(set).forEach(function (w) { nameDf[w] = (nameDf[w] || 0) + 1; });
       return { id: id, code: d[0], name: d[1], field: d[2], agency: d[3], level: d[4], tiers: d[5],
-               words: folded, set: set, bigrams: bigrams, marks: null, folded: folded.join(" ") };
+               words: folded, set: set, bigrams: bigrams, marks: null, folded: folded.join(" "),
+               spelled: spelled.length > folded.length ? spelled.join(" ") : null };
     });
     averageLength = docs.reduce(function (sum, d) { return sum + d.words.length; }, 0) / Math.max(docs.length, 1);
     vocabulary = Object.keys(nameDf);
@@ -126,6 +144,11 @@
     return folded;
   }
 
+  // Whether a name holds a folded phrase, as written or with its abbreviations spelled out.
+  function namedIn(doc, phrase) {
+    return (" " + doc.folded + " ").indexOf(" " + phrase + " ") >= 0 ||
+      (!!doc.spelled && (" " + doc.spelled + " ").indexOf(" " + phrase + " ") >= 0);
+  }
   function idf(df) { return Math.log(1 + docs.length / (1 + df)); }
 
   // Words that ask rather than name ("xin", "làm", "cho tôi", "ở đâu"): they count a quarter.
@@ -308,11 +331,16 @@
       // as the one word it is, not as the phrase; an abbreviation ("lltp") weighs as its phrase.
       var plain = m[1] === 1 && SYLLABLE.test(words[m[0]]);
       return { words: phrase, marks: phrase.map(function () { return null; }),
-               worth: plain ? 1 : Math.max(m[1], Math.min(phrase.length, 3)),
+               worth: plain ? 1 : Math.max(m[1], Math.min(phrase.length, 3)), concept: !plain,
                // typed as a word no name has ("lltp", "cà vẹt"): the phrase's own rarity is what it tells
                unknown: words.slice(m[0], m[0] + m[1]).some(function (w) { return !nameDf[w]; }) };
     }
     matches.forEach(function (m) {
+      // An idiom no name says ("nhập hộ khẩu"): its words read one by one find other things
+      // ("nhập khẩu"), so in the reading as typed they count for little.
+      if (m[1] > 1 && !phraseCount(words.slice(m[0], m[0] + m[1]).join(" "))) {
+        typed.slice(m[0], m[0] + m[1]).forEach(function (t) { t.idiom = true; });
+      }
       m[2].forEach(function (value) {
         var unit = unitFor(m, value);
         // The words a synonym stands for weigh, in the reading as typed, what the synonym weighs:
@@ -354,16 +382,23 @@
   // (often a filler like "bé", "giúp") tells little and must not swamp the coverage.
   // A synonym's phrase typed as a word no name has is as telling as the phrase is rare as a
   // whole: "lý lịch tư pháp" is in four names, though "lý" and "tư" are in hundreds.
+  // How many names hold a folded phrase (cached: a query asks for a few).
+  // What an idiom's words weigh one by one in the reading as typed; and how many names at
+  // most may hold a lexicon concept for it to outweigh the rest of the query.
+  var IDIOM = 0.4, RARE_CONCEPT = 5;
+  function phraseCount(phrase) {
+    if (phraseDf[phrase] === undefined) {
+      phraseDf[phrase] = docs.filter(function (d) { return namedIn(d, phrase); }).length;
+    }
+    return phraseDf[phrase];
+  }
   function unitWeight(unit, body) {
     var words = unit.words.reduce(function (sum, w) {
       if (nameDf[w]) return sum + idf(nameDf[w]);
       return sum + (body[w] ? 0.3 * idf(body[w].size) : 0);
     }, 0) / unit.words.length;
     if (unit.unknown && unit.words.length > 1) {
-      var phrase = unit.words.join(" "), df = phraseDf[phrase];
-      if (df === undefined) {
-        df = phraseDf[phrase] = docs.filter(function (d) { return (" " + d.folded + " ").indexOf(" " + phrase + " ") >= 0; }).length;
-      }
+      var df = phraseCount(unit.words.join(" "));
       if (df) words = Math.max(words, idf(df));
     }
     return unit.worth * words;
@@ -391,7 +426,7 @@
         }
       } else {  // a synonym's phrase counts as one unit, however many words it has
         var fraction = unit.words.filter(function (w) { return doc.set[w]; }).length / unit.words.length;
-        inName = doc.folded.indexOf(unit.words.join(" ")) >= 0 ? 1.5 : fraction * fraction * 0.5;
+        inName = namedIn(doc, unit.words.join(" ")) ? 1.5 : fraction * fraction * 0.5;
         joined = joined || inName === 1.5;
         inBody = unit.words.filter(function (w) { return has(body, w, doc); }).length / unit.words.length;
       }
@@ -424,10 +459,23 @@
       return withPostings(all, body);
     }).then(function () {
       var started = performance.now();
-      all.forEach(function (v) { v.forEach(function (unit) { unit.weight = unitWeight(unit, body); }); });
+      var units = [];  // readings share the units typed: each is weighed once
+      all.forEach(function (v) { v.forEach(function (unit) { if (units.indexOf(unit) < 0) units.push(unit); }); });
+      units.forEach(function (unit) { unit.weight = unitWeight(unit, body); });
+      units.forEach(function (unit) {
+        (unit.stands || []).forEach(function (s) { unit.weight = Math.max(unit.weight, s[0].weight / s[1]); });
+        if (unit.idiom) unit.weight *= IDIOM;
+      });
+      // A concept the lexicon names and few names hold ("đăng ký thường trú" for "nhập hộ
+      // khẩu") is what the citizen wants; the situation around it ("cho con về nhà ông bà")
+      // must not outweigh it.
       all.forEach(function (v) {
         v.forEach(function (unit) {
-          (unit.stands || []).forEach(function (s) { unit.weight = Math.max(unit.weight, s[0].weight / s[1]); });
+          if (!unit.concept) return;
+          var n = phraseCount(unit.words.join(" "));
+          if (!n || n > RARE_CONCEPT) return;
+          var rest = v.reduce(function (sum, u) { return u === unit ? sum : sum + u.weight; }, 0);
+          unit.weight = Math.max(unit.weight, rest);
         });
       });
       var hits = [];

@@ -99,17 +99,28 @@ class SearchIndex:
 DEFAULT_SYNONYMS = Path(__file__).with_name("synonyms.yml")
 
 
+def _spelled(text: str) -> str:
+    return unicodedata.normalize("NFC", text.strip().lower())
+
+
 def synonyms_for(catalogue: Catalogue) -> list[tuple[str, list[str]]]:
-    """The tool's synonyms extended by the catalogue's own synonyms.yml, folded."""
+    """The tool's synonyms extended by the catalogue's own synonyms.yml, in lower case with
+    their marks: the search page folds them, and uses the marks to tell "đổi" (change) from
+    "đối" in "đối tượng", and a key typed with other marks from the key. Keys and phrases
+    that fold alike are one; the first spelling stays."""
     import yaml
 
     defaults = yaml.load(DEFAULT_SYNONYMS.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    merged: dict[str, list[str]] = {}
+    merged: dict[str, tuple[str, list[str]]] = {}
     for source in (defaults, catalogue.synonyms):
         for key, values in source.items():
-            phrases = merged.setdefault(fold(key), [])
-            phrases += [fold(v) for v in values if fold(v) not in phrases]
-    return sorted(merged.items())
+            spelled, phrases = merged.setdefault(fold(key), (_spelled(key), []))
+            known = {fold(p) for p in phrases}
+            for value in values:
+                if fold(value) not in known:
+                    phrases.append(_spelled(value))
+                    known.add(fold(value))
+    return [merged[folded] for folded in sorted(merged)]
 
 
 class TermMemo:

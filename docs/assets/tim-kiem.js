@@ -31,7 +31,7 @@
     return h % (count || core.shards);
   }
 
-  var core = null, docs = [], nameDf = {}, phraseDf = {}, vocabulary = [], averageLength = 1;
+  var core = null, docs = [], nameDf = {}, phraseDf = {}, vocabulary = [], averageLength = 1, lexicon = [];
   var shards = {}, waiting = {};
   window.tthcSearch = {
     core: function (data) { core = data; prepare(); resolve("core"); },
@@ -96,15 +96,29 @@
   // answers "bảo hiểm xã hội" as well as "bhxh".
   function abbreviations() {
     var out = {};
-    core.synonyms.forEach(function (entry) {
-      var key = entry[0];
-      if (key.indexOf(" ") >= 0 || /\d/.test(key) || SYLLABLE.test(key)) return;
-      var full = entry[1].filter(function (v) { return v.indexOf(" ") > 0 && v.split(" ").indexOf(key) < 0; })[0];
-      if (full) out[key] = full.split(" ");
+    lexicon.forEach(function (entry) {
+      var key = entry.key;
+      if (key.length > 1 || /\d/.test(key[0]) || SYLLABLE.test(key[0])) return;
+      var full = entry.values.filter(function (v) { return v.words.length > 1 && v.words.indexOf(key[0]) < 0; })[0];
+      if (full) out[key[0]] = full.words;
     });
     return out;
   }
+  // A phrase of the synonyms, folded, with the marks of each word as written ("đổi", not
+  // "đối"); null for a word that folds to more than one ("m3").
+  function spelling(text) {
+    var folded = [], marks = [];
+    words(text).forEach(function (w) {
+      var parts = fold(w).split(" ").filter(Boolean);
+      parts.forEach(function (part) { folded.push(part); marks.push(parts.length === 1 && marked(w) ? marksOf(w) : null); });
+    });
+    return { words: folded, marks: marks };
+  }
   function prepare() {
+    lexicon = core.synonyms.map(function (entry) {
+      var key = spelling(entry[0]);
+      return { key: key.words, keyMarks: key.marks, values: entry[1].map(spelling) };
+    }).filter(function (entry) { return entry.key.length; });
     var short = abbreviations();
     docs = core.docs.map(function (d, id) {
       var folded = fold(d[1]).split(" "), spelled = [];
@@ -132,6 +146,19 @@
       });
     }
     return doc.marks;
+  }
+  // Whether some name has the folded word with exactly these marks ("thuê" yes, "kiễm" no).
+  var spellings = {};
+  function spelledInNames(folded, marks) {
+    var key = folded + " " + marks.tone + marks.shapes;
+    if (spellings[key] === undefined) {
+      spellings[key] = docs.some(function (doc) {
+        return doc.set[folded] && (marksIn(doc)[folded] || []).some(function (m) {
+          return m.tone === marks.tone && m.shapes === marks.shapes;
+        });
+      });
+    }
+    return spellings[key];
   }
   // How the names spell a folded word, for a suggestion: the first name that has it.
   function spelledAs(folded) {
@@ -169,8 +196,8 @@
   // Which words a synonym's key covers: a frame inside one ("đổi tên cho con") is not a frame.
   function keyed(folded) {
     var covered = {};
-    core.synonyms.forEach(function (entry) {
-      var key = entry[0].split(" ");
+    lexicon.forEach(function (entry) {
+      var key = entry.key;
       for (var i = 0; i + key.length <= folded.length; i++) {
         if (key.every(function (k, j) { return folded[i + j] === k; })) {
           for (var j = i; j < i + key.length; j++) covered[j] = true;
@@ -314,10 +341,18 @@
       return { words: [t.f], marks: [t.marks], worth: FILLERS[t.f] ? 0.25 : 1 };
     });
     var matches = [];
-    core.synonyms.forEach(function (entry) {
-      var key = entry[0].split(" ");
+    lexicon.forEach(function (entry) {
+      var key = entry.key;
       for (var i = 0; i + key.length <= words.length; i++) {
-        if (key.every(function (k, j) { return words[i + j] === k; })) matches.push([i, key.length, entry[1]]);
+        if (key.every(function (k, j) { return words[i + j] === k; })) {
+          // typed with other marks than the key's, as a word the names spell so: another word
+          // ("thuê nhà" is not "thuế nhà"), so the reading counts half; a slip ("kiễm") does not
+          var other = key.some(function (k, j) {
+            var typedMarks = tokens[i + j].marks, keyMarks = entry.keyMarks[j];
+            return typedMarks && keyMarks && markAgreement(typedMarks, [keyMarks]) < 0.5 && spelledInNames(k, typedMarks);
+          });
+          matches.push([i, key.length, entry.values, other ? 0.5 : 1]);
+        }
       }
     });
     var out = [typed];
@@ -326,19 +361,19 @@
       return !matches.some(function (o) { return o !== m && o[1] > m[1] && o[0] <= m[0] && o[0] + o[1] >= m[0] + m[1]; });
     });
     function unitFor(m, value) {
-      var phrase = value.split(" ");
+      var phrase = value.words;
       // A single everyday word ("tiệm" for hộ kinh doanh) names a broad concept: it weighs
       // as the one word it is, not as the phrase; an abbreviation ("lltp") weighs as its phrase.
       var plain = m[1] === 1 && SYLLABLE.test(words[m[0]]);
-      return { words: phrase, marks: phrase.map(function () { return null; }),
-               worth: plain ? 1 : Math.max(m[1], Math.min(phrase.length, 3)), concept: !plain,
+      return { words: phrase, marks: value.marks,
+               worth: m[3] * (plain ? 1 : Math.max(m[1], Math.min(phrase.length, 3))), concept: !plain && m[3] === 1,
                // typed as a word no name has ("lltp", "cà vẹt"): the phrase's own rarity is what it tells
                unknown: words.slice(m[0], m[0] + m[1]).some(function (w) { return !nameDf[w]; }) };
     }
     matches.forEach(function (m) {
       // An idiom no name says ("nhập hộ khẩu"): its words read one by one find other things
       // ("nhập khẩu"), so in the reading as typed they count for little.
-      if (m[1] > 1 && !phraseCount(words.slice(m[0], m[0] + m[1]).join(" "))) {
+      if (m[1] > 1 && m[3] === 1 && !phraseCount(words.slice(m[0], m[0] + m[1]).join(" "))) {
         typed.slice(m[0], m[0] + m[1]).forEach(function (t) { t.idiom = true; });
       }
       m[2].forEach(function (value) {

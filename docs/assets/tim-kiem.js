@@ -32,6 +32,7 @@
   }
 
   var core = null, docs = [], nameDf = {}, phraseDf = {}, vocabulary = [], averageLength = 1, lexicon = [];
+  var pairDf = {};  // how many names have two words side by side, for corrections
   var shards = {}, waiting = {};
   window.tthcSearch = {
     core: function (data) { core = data; prepare(); resolve("core"); },
@@ -128,6 +129,7 @@
         seq.forEach(function (w, i) { set[w] = true; if (i) bigrams[seq[i - 1] + " " + w] = true; });
       });
       Object.keys(set).forEach(function (w) { nameDf[w] = (nameDf[w] || 0) + 1; });
+      Object.keys(bigrams).forEach(function (pair) { pairDf[pair] = (pairDf[pair] || 0) + 1; });
       return { id: id, code: d[0], name: d[1], field: d[2], agency: d[3], level: d[4], tiers: d[5],
                words: folded, set: set, bigrams: bigrams, marks: null, folded: folded.join(" "),
                spelled: spelled.length > folded.length ? spelled.join(" ") : null };
@@ -248,16 +250,20 @@
   }
 
   // The closest word of the names' vocabulary to one typed wrong: one edit away, or two for
-  // a long word; the commonest wins a tie. Null when the word is known or nothing is close.
-  function corrected(word) {
+  // a long word. Of words as close, the one that names put beside the word typed before or
+  // after it wins ("sang tne" → "sang tên", not the commoner "thẻ"), then the commonest.
+  // Null when the word is known or nothing is close.
+  function corrected(word, before, after) {
     if (nameDf[word] || word.length < 3 || /\d/.test(word)) return null;
-    var limit = word.length >= 6 ? 2 : 1, best = null, bestDistance = limit + 1;
+    var limit = word.length >= 6 ? 2 : 1, best = null, bestDistance = limit + 1, bestRank = -1;
     vocabulary.forEach(function (v) {
       if (Math.abs(v.length - word.length) > limit) return;
       var d = distance(word, v, limit);
-      if (d < bestDistance || (d === bestDistance && best && nameDf[v] > nameDf[best])) { best = v; bestDistance = d; }
+      if (d > bestDistance || d > limit) return;
+      var rank = ((pairDf[before + " " + v] || 0) + (pairDf[v + " " + after] || 0)) * 1e6 + nameDf[v];
+      if (d < bestDistance || rank > bestRank) { best = v; bestDistance = d; bestRank = rank; }
     });
-    return bestDistance <= limit ? best : null;
+    return best;
   }
   // Optimal string alignment distance (a swap of two letters is one edit), cut off at ``limit``.
   function distance(a, b, limit) {
@@ -338,7 +344,7 @@
   function variants(tokens) {
     var words = tokens.map(function (t) { return t.f; });
     var typed = tokens.map(function (t) {
-      return { words: [t.f], marks: [t.marks], worth: FILLERS[t.f] ? 0.25 : 1 };
+      return { words: [t.f], marks: [t.marks], worth: (FILLERS[t.f] ? 0.25 : 1) * (t.fixed ? 0.8 : 1) };
     });
     var matches = [];
     lexicon.forEach(function (entry) {
@@ -351,7 +357,9 @@
             var typedMarks = tokens[i + j].marks, keyMarks = entry.keyMarks[j];
             return typedMarks && keyMarks && markAgreement(typedMarks, [keyMarks]) < 0.5 && spelledInNames(k, typedMarks);
           });
-          matches.push([i, key.length, entry.values, other ? 0.5 : 1]);
+          matches.push([i, key.length, entry.values, other ? 0.5 : 1,
+                        // an idiom no name says ("nhập hộ khẩu")
+                        key.length > 1 && !other && !phraseCount(key.join(" "))]);
         }
       }
     });
@@ -366,14 +374,14 @@
       // as the one word it is, not as the phrase; an abbreviation ("lltp") weighs as its phrase.
       var plain = m[1] === 1 && SYLLABLE.test(words[m[0]]);
       return { words: phrase, marks: value.marks,
-               worth: m[3] * (plain ? 1 : Math.max(m[1], Math.min(phrase.length, 3))), concept: !plain && m[3] === 1,
+               worth: m[3] * (plain ? 1 : Math.max(m[1], Math.min(phrase.length, 3))), concept: m[4],
                // typed as a word no name has ("lltp", "cà vẹt"): the phrase's own rarity is what it tells
                unknown: words.slice(m[0], m[0] + m[1]).some(function (w) { return !nameDf[w]; }) };
     }
     matches.forEach(function (m) {
       // An idiom no name says ("nhập hộ khẩu"): its words read one by one find other things
       // ("nhập khẩu"), so in the reading as typed they count for little.
-      if (m[1] > 1 && m[3] === 1 && !phraseCount(words.slice(m[0], m[0] + m[1]).join(" "))) {
+      if (m[4]) {
         typed.slice(m[0], m[0] + m[1]).forEach(function (t) { t.idiom = true; });
       }
       m[2].forEach(function (value) {
@@ -486,10 +494,10 @@
     var body = {}, fixes = [];
     return withPostings(all, body).then(function () {
       fixes = corrections(tokens, body);
-      if (fixes.length) {
-        var fixed = all[0].slice();
-        fixes.forEach(function (fix) { fixed[fix[0]] = { words: [fix[1]], marks: [null], worth: 0.8 * fixed[fix[0]].worth }; });
-        all.push(fixed);
+      if (fixes.length) {  // read again as corrected, synonyms included ("sang tne" → sang tên)
+        var fixed = tokens.slice();
+        fixes.forEach(function (fix) { fixed[fix[0]] = { f: fix[1], marks: null, text: fix[1], fixed: true }; });
+        all = all.concat(variants(fixed));
       }
       return withPostings(all, body);
     }).then(function () {
@@ -552,7 +560,8 @@
     var covered = keyed(tokens.map(function (t) { return t.f; })), out = [];
     tokens.forEach(function (t, i) {
       if (covered[i] || (body[t.f] && body[t.f].size >= 5)) return;  // a word of the pages, not a slip
-      var better = corrected(t.f);
+      var before = tokens[i - 1], after = tokens[i + 1];
+      var better = corrected(t.f, before ? before.f : "", after ? after.f : "");
       if (better) out.push([i, better]);
     });
     return out;

@@ -165,10 +165,13 @@ def test_national_query_sets_over_http_and_file(page, national_site, national_of
         assert tuned3 >= 0.90, f"tuning set 3 recall@5 {tuned3:.1%} {by_kind}\n" + "\n".join(misses)
         tuned4, by_kind, misses, _ = _recall(page, base, _queries("national-tuning-4.yml"))
         assert tuned4 >= 0.85, f"tuning set 4 recall@5 {tuned4:.1%} {by_kind}\n" + "\n".join(misses)
-        # Held-out sets 2 and 3 are guards only: the engine was never tuned on them (set 2: 70.0 %
-        # before Search II, 85.8 % after its first round, 88.3 % after the second; set 3: 89.2 % when
-        # first measured); falling below is a regression to look into.
-        for name in ("national-holdout-2.yml", "national-holdout-3.yml"):
+        tuned5, by_kind, misses, _ = _recall(page, base, _queries("national-tuning-5.yml"))
+        assert tuned5 >= 0.90, f"tuning set 5 recall@5 {tuned5:.1%} {by_kind}\n" + "\n".join(misses)
+        # Held-out sets 2, 3 and 4 are guards only: the engine was never tuned on them (set 2: 70.0 %
+        # before Search II, 85.8 % after its first round, 88.3 % after the second, 92.5 % after the
+        # third; set 3: 89.2 % when first measured, 96.7 % after the third round; set 4: 95.0 % when
+        # first measured, after the third round); falling below is a regression to look into.
+        for name in ("national-holdout-2.yml", "national-holdout-3.yml", "national-holdout-4.yml"):
             unseen, by_kind, misses, _ = _recall(page, base, _queries(name))
             assert unseen >= 0.85, f"{name} recall@5 {unseen:.1%} {by_kind}\n" + "\n".join(misses)
         assert not [u for u in page.requests if not u.startswith(base)]
@@ -292,3 +295,22 @@ def test_typed_marks_tell_words_apart_and_rare_concepts_dominate_on_national(pag
         assert opened and all(" mở " in f" {names[c]} " for c in opened)
         record = _state(page, base, "LLTP bị sai thông tin")["codes"][:4]
         assert all("lý lịch tư pháp" in names[c] for c in record)
+
+
+@pytest.mark.national
+def test_names_abbreviations_idioms_synonym_marks_and_slips_in_context_on_national(page, national_site) -> None:
+    """Each example is the developer's own (not from a query set), and each failed before
+    the change it tests (checked against the engine of 0e94b58)."""
+    names = {e.procedure.code: e.procedure.name.lower() for e in load_catalogue(NATIONAL).catalogue.entries}
+    with serve(national_site) as base:
+        # a name that says "BHYT … KCB" answers the words spelled out
+        assert _state(page, base, "thanh toán chi phí bảo hiểm y tế với cơ sở khám chữa bệnh")["codes"][0] == "1.001909"
+        # "nhập hộ khẩu" is an idiom for đăng ký thường trú: its words one by one are not "nhập khẩu"
+        idiom = _state(page, base, "nhập hộ khẩu cho bà ngoại")["codes"][:5]
+        assert idiom[0] == "1.004222" and not [c for c in idiom if "nhập khẩu" in names[c]]
+        # "hết hạn" → đổi, with its marks: not the "đối" of "đối với"
+        expired = _state(page, base, "the tam tru het han")["codes"][:5]
+        assert "1.002755" in expired and not [c for c in expired if " đối " in f" {names[c]} " and "đổi" not in names[c]]
+        # a slip is read as the word names put beside its neighbour, then with the synonyms
+        slip = _state(page, base, "sang tne xe máy")
+        assert slip["codes"][0] == "1.013076" and slip["suggest"] == "Có phải bạn muốn tìm: sang tên xe máy?"

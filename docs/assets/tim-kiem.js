@@ -132,7 +132,7 @@
       Object.keys(bigrams).forEach(function (pair) { pairDf[pair] = (pairDf[pair] || 0) + 1; });
       return { id: id, code: d[0], name: d[1], field: d[2], agency: d[3], level: d[4], tiers: d[5],
                words: folded, set: set, bigrams: bigrams, marks: null, folded: folded.join(" "),
-               spelled: spelled.length > folded.length ? spelled.join(" ") : null };
+               text: " " + folded.join(" ") + " " + (spelled.length > folded.length ? "| " + spelled.join(" ") + " " : "") };
     });
     averageLength = docs.reduce(function (sum, d) { return sum + d.words.length; }, 0) / Math.max(docs.length, 1);
     vocabulary = Object.keys(nameDf);
@@ -173,11 +173,21 @@
     return folded;
   }
 
-  // Whether a name holds a folded phrase, as written or with its abbreviations spelled out.
-  function namedIn(doc, phrase) {
-    return (" " + doc.folded + " ").indexOf(" " + phrase + " ") >= 0 ||
-      (!!doc.spelled && (" " + doc.spelled + " ").indexOf(" " + phrase + " ") >= 0);
+  // The ids of the names with a word that starts with ``prefix`` (the last word, still being
+  // typed): worked out once a query, not once a name.
+  var prefixed = {};
+  function startsIn(prefix) {
+    if (!prefixed[prefix]) {
+      var ids = prefixed[prefix] = {};
+      docs.forEach(function (doc) {
+        if (doc.words.some(function (x) { return x.lastIndexOf(prefix, 0) === 0; })) ids[doc.id] = true;
+      });
+    }
+    return prefixed[prefix];
   }
+  // Whether a name holds a folded phrase, as written or with its abbreviations spelled out.
+  // ``doc.text`` is the name, and its abbreviations spelled out, between spaces: built once.
+  function namedIn(doc, phrase) { return doc.text.indexOf(" " + phrase + " ") >= 0; }
   function idf(df) { return Math.log(1 + docs.length / (1 + df)); }
 
   // Words that ask rather than name ("xin", "làm", "cho tôi", "ở đâu"): they count a quarter.
@@ -461,7 +471,7 @@
       if (unit.words.length === 1) {
         var w = unit.words[0], before = units[i - 1];
         if (doc.set[w]) inName = unit.marks[0] ? markAgreement(unit.marks[0], marksIn(doc)[w]) : 1;
-        else if (i === last && w.length >= 2 && doc.words.some(function (x) { return x.lastIndexOf(w, 0) === 0; })) inName = 0.7;
+        else if (i === last && w.length >= 2 && startsIn(w)[doc.id]) inName = 0.7;
         inBody = has(body, w, doc) ? 1 : 0;
         if (inName && before && before.words.length === 1 && doc.bigrams[before.words[0] + " " + w]) {
           s += 10 * (weight + before.weight) / 2 * norm * inName;  // "khai tử" together, not apart
@@ -469,7 +479,7 @@
         }
       } else {  // a synonym's phrase counts as one unit, however many words it has
         var fraction = unit.words.filter(function (w) { return doc.set[w]; }).length / unit.words.length;
-        inName = namedIn(doc, unit.words.join(" ")) ? 1.5 : fraction * fraction * 0.5;
+        inName = fraction === 1 && namedIn(doc, unit.phrase || (unit.phrase = unit.words.join(" "))) ? 1.5 : fraction * fraction * 0.5;
         joined = joined || inName === 1.5;
         inBody = unit.words.filter(function (w) { return has(body, w, doc); }).length / unit.words.length;
       }
@@ -521,7 +531,7 @@
           unit.weight = Math.max(unit.weight, rest);
         });
       });
-      var hits = [];
+      var hits = [], top = 0;
       docs.forEach(function (doc) {
         var best = codeScore(doc, wanted), coverage = best ? 1 : 0, joined = !!best;
         all.forEach(function (v) {
@@ -533,7 +543,11 @@
           best = coverage = 1;  // a filter alone lists what passes it
         }
         if (best > 0) hits.push({ doc: doc, score: best, coverage: coverage, joined: joined });
+        top = Math.max(top, best);
       });
+      // Only what ``relevant`` may keep is worth sorting: thousands of names share one common word.
+      var near = hits.filter(function (h) { return h.score >= 0.05 * top; });
+      if (near.length >= 5) hits = near;
       hits.sort(function (a, b) { return b.score - a.score || a.doc.name.localeCompare(b.doc.name, "vi"); });
       // Weak: no name holds half of what was asked, or several words were typed and the best
       // name has none of them side by side ("trợ cấp tuổi già" is not "cấp … từ 14 tuổi trở lên").

@@ -431,20 +431,20 @@
 
   // BM25's length normalisation: a word matched in a short name says more than in a long one.
   function lengthNorm(doc) { return 2.2 / (1 + 1.2 * (0.25 + 0.75 * doc.words.length / averageLength)); }
-  // How much a unit of the query tells: its rarity among names; a word found in no name
-  // (often a filler like "bé", "giúp") tells little and must not swamp the coverage.
-  // A synonym's phrase typed as a word no name has is as telling as the phrase is rare as a
-  // whole: "lý lịch tư pháp" is in four names, though "lý" and "tư" are in hundreds.
-  // How many names hold a folded phrase (cached: a query asks for a few).
   // What an idiom's words weigh one by one in the reading as typed; and how many names at
   // most may hold a lexicon concept for it to outweigh the rest of the query.
   var IDIOM = 0.4, RARE_CONCEPT = 5;
+  // How many names hold a folded phrase (cached: a query asks for a few).
   function phraseCount(phrase) {
     if (phraseDf[phrase] === undefined) {
       phraseDf[phrase] = docs.filter(function (d) { return namedIn(d, phrase); }).length;
     }
     return phraseDf[phrase];
   }
+  // How much a unit of the query tells: its rarity among names; a word found in no name
+  // (often a filler like "bé", "giúp") tells little and must not swamp the coverage.
+  // A synonym's phrase typed as a word no name has is as telling as the phrase is rare as a
+  // whole: "lý lịch tư pháp" is in four names, though "lý" and "tư" are in hundreds.
   function unitWeight(unit, body) {
     var words = unit.words.reduce(function (sum, w) {
       if (nameDf[w]) return sum + idf(nameDf[w]);

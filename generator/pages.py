@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from generator import blank_forms, charts, offline, reference, statistics
 from generator.exports import publish as open_data
+from generator.exports.joined import Joined
 from generator.exports.jsontext import script_json
 from generator.exports.schema_org import government_service
 from generator.levels import LEVELS
@@ -68,7 +69,8 @@ class SiteContent:
     site_url: str | None = None  # where the site is published (ending in /), when catalogue.yml says so
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
-    data: dict[str, str | bytes] = field(default_factory=dict)  # generated files: search index (text), open data and blank forms (bytes)
+    # generated files: search index (text), open data and blank forms (bytes; the largest open data as parts)
+    data: dict[str, str | bytes | Joined] = field(default_factory=dict)
     search: SearchIndex | None = None
     shell: offline.Shell | None = None  # what the service worker precaches; None: the file:// build has none
 

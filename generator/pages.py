@@ -209,7 +209,12 @@ def past_only(label: str) -> bool:
 
 # The permalink Python-Markdown's toc extension adds to a heading (mkdocs.yml: toc, permalink_title),
 # so that HTML pages and Markdown pages show the same "¶" link.
-_HEADING = Markup('<h{0} id="{1}">{2}<a class="headerlink" href="#{1}" title="Liên kết tới mục này">&para;</a></h{0}>')
+def _heading(level: int, id: str, text: str) -> Markup:
+    """Each value escaped, as ``Markup.format`` would escape it; its formatter cost a national
+    build 0.4 s (20,000 headings), six times what this costs."""
+    id, text = escape(id), escape(text)
+    return Markup(f'<h{level:d} id="{id}">{text}<a class="headerlink" href="#{id}" '
+                  f'title="Liên kết tới mục này">&para;</a></h{level:d}>')
 
 
 def code_spans(text: str) -> Markup:
@@ -365,7 +370,7 @@ class _Builder:
 
         def heading(level: int, id: str, text: str) -> Markup:
             headings.append(Heading(level, id, text))
-            return _HEADING.format(level, id, text)
+            return _heading(level, id, text)
 
         markdown = self.env.get_template(template).render(
             heading=heading,

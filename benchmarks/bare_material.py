@@ -28,10 +28,10 @@ def write_pages(content, docs: Path, data: bool = True) -> None:
         path = docs / asset.path
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(asset.source, path)
-    for name, value in content.data.items() if data else ():  # text, or bytes (blank forms)
-        path = docs / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(value if isinstance(value, bytes) else value.encode("utf-8"))
+    from generator.exports import joined
+
+    for name, value in content.data.items() if data else ():  # text, bytes (blank forms) or parts (open data)
+        joined.write(docs / name, value)
 
 
 def write_hand_written(catalogue, docs: Path) -> None:

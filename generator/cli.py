@@ -133,8 +133,12 @@ def _setup_logging() -> None:
 
 
 def _tree_size(path: Path) -> tuple[int, int]:
-    files = [p for p in path.rglob("*") if p.is_file()]
-    return len(files), sum(p.stat().st_size for p in files)
+    """Files and bytes below ``path``; one stat a file (a national site has 7,000)."""
+    count = size = 0
+    for folder, _, names in os.walk(path):
+        count += len(names)
+        size += sum(os.stat(os.path.join(folder, name)).st_size for name in names)
+    return count, size
 
 
 def _source_date_epoch(catalogue: Path, result: LoadResult) -> str | None:

@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
 from generator import offline, security
+from generator.exports import joined
 from generator.loader import load_catalogue_cached
 from generator.pages import PROCEDURES, Page, SiteContent, generate
 
@@ -92,6 +93,14 @@ class HtmlPage(MkDocsPage):
                                             for h in page.headings]))
 
 
+class JoinedFile(File):
+    """A generated file kept as parts (``joined.Joined``: the large open-data files), written part
+    by part: MkDocs would want it as one buffer."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        joined.write(Path(self.abs_dest_path), self._content)
+
+
 def _nav_titles(items) -> dict[str, str]:
     """mkdocs.yml's nav as {page: title}: a page made before the nav keeps the nav's title."""
     titles = {}
@@ -121,8 +130,8 @@ def on_files(files: Files, config) -> Files:
         _add_page(files, page, config, nav_titles)
     for asset in content.assets:
         files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
-    for path, text in content.data.items():
-        files.append(File.generated(config, path, content=text))
+    for path, data in content.data.items():
+        files.append((JoinedFile if isinstance(data, joined.Joined) else File).generated(config, path, content=data))
     if not _state.get("live"):  # the preview has no use for the sizes, and gzipping them costs
         log.info("Tìm kiếm: %s", content.search.report())
     return files
@@ -275,11 +284,9 @@ class LiveSite:
             (Path(self.config.site_dir) / path).unlink(missing_ok=True)
 
     def _write_data(self, content: SiteContent) -> None:
-        for path, data in content.data.items():  # text (the search index) or bytes (blank forms)
+        for path, data in content.data.items():
             if self.content.data.get(path) != data:
-                target = Path(self.config.site_dir) / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+                joined.write(Path(self.config.site_dir) / path, data)
         for path in self.content.data.keys() - content.data.keys():
             (Path(self.config.site_dir) / path).unlink(missing_ok=True)
 

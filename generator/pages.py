@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from generator import blank_forms, charts, offline, reference, statistics
 from generator.exports import publish as open_data
+from generator.exports.joined import Joined
 from generator.exports.jsontext import script_json
 from generator.exports.schema_org import government_service
 from generator.levels import LEVELS
@@ -68,7 +69,8 @@ class SiteContent:
     site_url: str | None = None  # where the site is published (ending in /), when catalogue.yml says so
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
-    data: dict[str, str | bytes] = field(default_factory=dict)  # generated files: search index (text), open data and blank forms (bytes)
+    # generated files: search index (text), open data and blank forms (bytes; the largest open data as parts)
+    data: dict[str, str | bytes | Joined] = field(default_factory=dict)
     search: SearchIndex | None = None
     shell: offline.Shell | None = None  # what the service worker precaches; None: the file:// build has none
 
@@ -207,7 +209,12 @@ def past_only(label: str) -> bool:
 
 # The permalink Python-Markdown's toc extension adds to a heading (mkdocs.yml: toc, permalink_title),
 # so that HTML pages and Markdown pages show the same "¶" link.
-_HEADING = Markup('<h{0} id="{1}">{2}<a class="headerlink" href="#{1}" title="Liên kết tới mục này">&para;</a></h{0}>')
+def _heading(level: int, id: str, text: str) -> Markup:
+    """Each value escaped, as ``Markup.format`` would escape it; its formatter cost a national
+    build 0.4 s (20,000 headings), six times what this costs."""
+    id, text = escape(id), escape(text)
+    return Markup(f'<h{level:d} id="{id}">{text}<a class="headerlink" href="#{id}" '
+                  f'title="Liên kết tới mục này">&para;</a></h{level:d}>')
 
 
 def code_spans(text: str) -> Markup:
@@ -363,7 +370,7 @@ class _Builder:
 
         def heading(level: int, id: str, text: str) -> Markup:
             headings.append(Heading(level, id, text))
-            return _HEADING.format(level, id, text)
+            return _heading(level, id, text)
 
         markdown = self.env.get_template(template).render(
             heading=heading,

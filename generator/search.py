@@ -25,16 +25,23 @@ from generator.model import Catalogue, Entry
 MAX_SHARDS = 128
 SHARD_BYTES = 8000  # raw bytes a shard aims for: a few KB once gzipped
 # A syllable whose only vowel is a final y is spelled with i just as well: kí/ký, lí/lý, quí/quý.
-_LONE_Y = re.compile(r"\b(b|c|ch|d|g|gh|h|k|kh|l|m|n|nh|p|ph|qu|r|s|t|th|tr|v|x)y\b")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_LONE_Y = {f"{onset}y": f"{onset}i" for onset in
+           "b c ch d g gh h k kh l m n nh p ph qu r s t th tr v x".split()}
+# Bytes that are no letter or digit, as spaces: what separates words once the text is ASCII.
+_SPACES = bytes(b if b in b"abcdefghijklmnopqrstuvwxyz0123456789" else ord(" ") for b in range(256))
+
+
+def folded_words(text: str) -> list[str]:
+    """``fold(text).split()``. The text's ASCII is cut into words by ``bytes.translate``, one pass
+    in C, and a word spelt with a lone y is looked up: the search index folds a national catalogue's
+    11 million characters, which the two regular expressions this replaces took twice as long for."""
+    plain = unicodedata.normalize("NFD", text.lower().replace("đ", "d")).encode("ascii", "ignore")  # no marks
+    return [_LONE_Y.get(word, word) for word in plain.translate(_SPACES).decode("ascii").split()]
 
 
 def fold(text: str) -> str:
     """Lower case, no tone marks or diacritics (đ → d), i/y variants merged, words split by spaces."""
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    text = text.encode("ascii", "ignore").decode()  # drops the combining marks NFD split off
-    text = _NOT_WORD.sub(" ", text).strip()
-    return _LONE_Y.sub(r"\1i", text)
+    return " ".join(folded_words(text))
 
 
 def shard_of(term: str, shards: int) -> int:
@@ -134,7 +141,7 @@ class TermMemo:
         key = (p, catalogue.fields[p.field].name, catalogue.agencies[p.agency].name)
         cached = self._terms.get(p.code)
         if cached is None or cached[0] != key:
-            cached = self._terms[p.code] = (key, sorted(set(fold(_body_text(entry, catalogue)).split())))
+            cached = self._terms[p.code] = (key, sorted(set(folded_words(_body_text(entry, catalogue)))))
         return cached[1]
 
 

@@ -185,7 +185,7 @@ def test_the_sample_events_answer_what_people_type(query: str, event: str | None
 
 def test_procedures_json_publishes_the_events_and_validates_against_its_schema(built) -> None:
     catalogue, content, _ = built
-    data = json.loads(content.data[publish.CATALOGUE_JSON])
+    data = json.loads(bytes(content.data[publish.CATALOGUE_JSON]))
     jsonschema.Draft202012Validator(json.loads(content.data[publish.SCHEMA])).validate(data)
     assert [e["id"] for e in data["events"]] == ["giay-to", "kinh-doanh"]
     first = data["events"][0]
@@ -196,14 +196,14 @@ def test_procedures_json_publishes_the_events_and_validates_against_its_schema(b
         ("9.100002", "Đăng ký khai sinh lưu động", None, False),  # a draft: no page to link
         ("2.000815", "Chứng thực bản sao từ bản chính", "thu-tuc/2.000815/", True)]
     assert first["steps"][0]["note"] == "Trong 60 ngày <script>alert(1)</script>."
-    broken = json.loads(content.data[publish.CATALOGUE_JSON])
+    broken = json.loads(bytes(content.data[publish.CATALOGUE_JSON]))
     del broken["events"][0]["steps"]
     assert list(jsonschema.Draft202012Validator(json.loads(content.data[publish.SCHEMA])).iter_errors(broken))
 
 
 def test_cpsv_ap_has_life_and_business_events_linked_both_ways_to_their_services(built) -> None:
     _, content, _ = built
-    graph = json.loads(content.data[publish.CPSV])["@graph"]
+    graph = json.loads(bytes(content.data[publish.CPSV]))["@graph"]
     events = {n["@id"]: n for n in graph if "cv:Event" in n["@type"]}
     services = {n["@id"]: n for n in graph if n["@type"] == "cpsv:PublicService"}
     life, business = events["../su-kien/giay-to/"], events["../su-kien/kinh-doanh/"]

@@ -64,11 +64,11 @@ def _by_code(catalogue: Catalogue) -> dict[str, Procedure]:
 def test_procedures_json_validates_against_the_published_schema(sample) -> None:
     _, content = sample
     schema = json.loads(content.data[publish.SCHEMA])
-    data = json.loads(content.data[publish.CATALOGUE_JSON])
+    data = json.loads(bytes(content.data[publish.CATALOGUE_JSON]))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(data)
     # The schema says something: a procedure without a code or with level 7 is rejected.
-    broken = json.loads(content.data[publish.CATALOGUE_JSON])
+    broken = json.loads(bytes(content.data[publish.CATALOGUE_JSON]))
     del broken["procedures"][0]["code"]
     broken["procedures"][1]["level"] = 7
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(broken))
@@ -77,7 +77,7 @@ def test_procedures_json_validates_against_the_published_schema(sample) -> None:
 
 def test_procedures_json_round_trips_the_model(sample) -> None:
     catalogue, content = sample
-    text = content.data[publish.CATALOGUE_JSON]
+    text = bytes(content.data[publish.CATALOGUE_JSON])
     assert PublishedCatalogue.model_validate_json(text)  # the published model reads its own file
     data = json.loads(text)
     assert CatalogueInfo.model_validate(data["catalogue"]) == catalogue.info
@@ -98,11 +98,11 @@ def test_procedures_json_round_trips_the_model(sample) -> None:
 
 def test_each_procedure_file_equals_its_entry(sample) -> None:
     catalogue, content = sample
-    entries = json.loads(content.data[publish.CATALOGUE_JSON])["procedures"]
+    entries = json.loads(bytes(content.data[publish.CATALOGUE_JSON]))["procedures"]
     files = {p: t for p, t in content.data.items() if p.startswith(publish.ONE_FOLDER + "/")}
     assert len(files) == len(entries) == len(catalogue.entries)
     for record in entries:
-        assert json.loads(files[publish.one_path(record["code"])]) == record
+        assert json.loads(bytes(files[publish.one_path(record["code"])])) == record
 
 
 def test_exports_are_byte_deterministic(sample) -> None:
@@ -122,7 +122,7 @@ def _csv_rows(data: bytes) -> list[dict]:
 
 def test_csv_has_one_row_per_procedure_matching_the_model(sample) -> None:
     catalogue, content = sample
-    data = content.data[publish.CSV]
+    data = bytes(content.data[publish.CSV])
     text = data.decode("utf-8")
     assert text.split("\r\n", 1)[0] == table.BOM + ",".join(table.COLUMNS) and text.endswith("\r\n")
     rows = _csv_rows(data)
@@ -159,9 +159,9 @@ def test_csv_defuses_a_formula_in_a_procedure_name(base_catalogue: Path) -> None
     source.write_text(source.read_text(encoding="utf-8").replace(
         "name: Đăng ký khai sinh", "name: '" + formula.replace("'", "''") + "'"), encoding="utf-8")
     content = generate(_load(base_catalogue), TEMPLATES)
-    row = next(r for r in _csv_rows(content.data[publish.CSV]) if r["code"] == "1.001193")
+    row = next(r for r in _csv_rows(bytes(content.data[publish.CSV])) if r["code"] == "1.001193")
     assert row["name"] == "'" + formula
-    assert json.loads(content.data[publish.one_path("1.001193")])["name"] == formula
+    assert json.loads(bytes(content.data[publish.one_path("1.001193")]))["name"] == formula
 
 
 # --- Atom feed ------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ def test_feed_stays_well_formed_with_characters_xml_cannot_carry(base_catalogue:
 
 def test_cpsv_ap_services_have_the_mandatory_properties(sample) -> None:
     catalogue, content = sample
-    data = json.loads(content.data[publish.CPSV])
+    data = json.loads(bytes(content.data[publish.CPSV]))
     context = data["@context"]
     assert isinstance(context, dict)  # inline: reading it fetches nothing
     assert context["cpsv"] == "http://purl.org/vocab/cpsv#" and context["cv"] == "http://data.europa.eu/m8g/"

@@ -27,6 +27,7 @@ from markupsafe import escape
 
 from generator import offline, security
 from generator.engines import BuildFailed, Job
+from generator.exports import joined
 from generator.loader import load_catalogue_cached
 from generator.pages import SiteContent, generate
 
@@ -122,15 +123,11 @@ def _write_sources(root: Path, docs: Path, content: SiteContent) -> None:
         if page.path != "index.md":
             meta["title"] = str(escape(page.title))
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10**6)
-        _write(docs / page.path, f"---\n{front}---\n\n{page.markdown}".encode("utf-8"))
+        joined.write(docs / page.path, f"---\n{front}---\n\n{page.markdown}")
     for asset in content.assets:
         target = docs / asset.path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(asset.source, target)
     for path, data in content.data.items():
-        _write(docs / path, data.encode("utf-8") if isinstance(data, str) else data)
+        joined.write(docs / path, data)
 
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)

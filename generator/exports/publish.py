@@ -3,7 +3,8 @@
 The preview calls this on every save, so what one procedure contributes (its JSON
 record, CSV row and CPSV-AP node) is kept in ``Memo`` and made again only when the
 procedure, the catalogue's registries or its addresses changed; the large files are
-then joins of kept texts. Procedures are in code order everywhere.
+then those kept texts one after another (``Joined``), never joined into one more copy.
+Procedures are in code order everywhere.
 
 Every file is UTF-8 bytes, made from bytes: the national catalogue's open data is
 tens of megabytes, and as Python text its Vietnamese would take two bytes a character.
@@ -15,6 +16,7 @@ import json
 from dataclasses import dataclass, field
 
 from generator.exports import cpsv, feed, records, table
+from generator.exports.joined import Joined
 from generator.exports.jsontext import dumps
 from generator.model import Catalogue
 
@@ -43,7 +45,7 @@ class Links:
 
 @dataclass(frozen=True)
 class _Parts:  # UTF-8
-    record: bytes  # JSON, one line with its newline: the procedure's own file, and its line in procedures.json
+    record: bytes  # JSON, one line: its line in procedures.json, and with a newline the procedure's own file
     row: bytes  # CSV line
     service: bytes  # CPSV-AP node, JSON, one line
 
@@ -57,7 +59,7 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8")
 
 
-def build(catalogue: Catalogue, links: Links, statistics: dict, memo: Memo | None = None) -> dict[str, bytes]:
+def build(catalogue: Catalogue, links: Links, statistics: dict, memo: Memo | None = None) -> dict[str, bytes | Joined]:
     """``statistics``: ``generator.statistics.figures`` of the catalogue, as the statistics page shows them."""
     memo = memo or Memo()
     entries = sorted(catalogue.entries, key=lambda e: e.procedure.code)
@@ -73,7 +75,7 @@ def build(catalogue: Catalogue, links: Links, statistics: dict, memo: Memo | Non
         key = (p, entry.provenance, catalogue.info, url, forms, events)
         cached = memo.parts.get(p.code)
         if cached is None or cached[0] != key:
-            cached = (key, _Parts(_utf8(dumps(records.record(entry, url, forms)) + "\n"), _utf8(table.row(p, catalogue, url)),
+            cached = (key, _Parts(_utf8(dumps(records.record(entry, url, forms))), _utf8(table.row(p, catalogue, url)),
                                   _utf8(dumps(graph.service(entry, url, events)))))
             memo.parts[p.code] = cached
         parts.append(cached[1])
@@ -84,18 +86,18 @@ def build(catalogue: Catalogue, links: Links, statistics: dict, memo: Memo | Non
     events = [(event, links.events[event.id]) for event in catalogue.events]
     event_records = ",\n".join(dumps(records.event_record(e, url, names, links.pages)) for e, url in events)
     out = {
-        CATALOGUE_JSON: (_utf8(f'{{"catalogue":{dumps(catalogue.info.model_dump(mode="json"))},\n"procedures":[\n')
-                         + b",\n".join(memoryview(x.record)[:-1] for x in parts)  # views: no copies
-                         + _utf8('\n],\n"events":[' + (f"\n{event_records}\n" if events else "")
-                                 + f'],\n"statistics":{dumps(statistics)}}}\n')),
+        CATALOGUE_JSON: Joined.of(_utf8(f'{{"catalogue":{dumps(catalogue.info.model_dump(mode="json"))},\n"procedures":[\n'),
+                                  (x.record for x in parts), b",\n",
+                                  _utf8('\n],\n"events":[' + (f"\n{event_records}\n" if events else "")
+                                        + f'],\n"statistics":{dumps(statistics)}}}\n')),
         SCHEMA: _utf8(json.dumps(records.schema(), ensure_ascii=False, indent=2) + "\n"),
-        CSV: _utf8(table.header()) + b"".join(x.row for x in parts),
+        CSV: Joined((_utf8(table.header()), *(x.row for x in parts))),
         FEED: _utf8(feed.feed(catalogue, links.pages)),
-        CPSV: (_utf8(f'{{"@context":{dumps(cpsv.CONTEXT)},\n"@graph":[\n')
-               + b",\n".join([_utf8(dumps(graph.organisation(a))) for a in catalogue.info.agencies]
-                             + [x.service for x in parts]
-                             + [_utf8(dumps(graph.event(e, url, links.pages))) for e, url in events])
-               + b"\n]}\n"),
+        CPSV: Joined.of(_utf8(f'{{"@context":{dumps(cpsv.CONTEXT)},\n"@graph":[\n'),
+                        [*(_utf8(dumps(graph.organisation(a))) for a in catalogue.info.agencies),
+                         *(x.service for x in parts),
+                         *(_utf8(dumps(graph.event(e, url, links.pages))) for e, url in events)],
+                        b",\n", b"\n]}\n"),
     }
-    out.update({one_path(p.code): x.record for p, x in zip(procedures, parts)})
+    out.update({one_path(p.code): Joined((x.record, b"\n")) for p, x in zip(procedures, parts)})
     return out

@@ -105,27 +105,44 @@
     });
     return out;
   }
-  // A phrase of the synonyms, folded, with the marks of each word as written ("đổi", not
-  // "đối"); null for a word that folds to more than one ("m3").
-  function spelling(text) {
-    var folded = [], marks = [];
-    words(text).forEach(function (w) {
-      var parts = fold(w).split(" ").filter(Boolean);
-      parts.forEach(function (part) { folded.push(part); marks.push(parts.length === 1 && marked(w) ? marksOf(w) : null); });
-    });
-    return { words: folded, marks: marks };
+  // A text's words, folded as fold() does, each with the marks it is written with (null for
+  // none: "đổi", not "đối"). One pass over the decomposed text, with no regular expression per
+  // word: the synonyms' phrases at load, and every name a query typed with marks touches.
+  var NO_MARKS = { tone: "", shapes: "" };
+  function decompose(text) {
+    var out = { words: [], marks: [] }, word = "", tone = "", shapes = "";
+    text = text.toLowerCase().normalize("NFD") + " ";
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i);
+      if ((c >= "a" && c <= "z") || (c >= "0" && c <= "9")) word += c;
+      else if (c === "đ") { word += "d"; if (shapes.indexOf(c) < 0) shapes += c; }
+      else if (TONES.indexOf(c) >= 0) tone = c;
+      else if (SHAPES.indexOf(c) >= 0) { if (shapes.indexOf(c) < 0) shapes += c; }
+      else if (c < "\u0080" || c > "\u02ff") {  // a separator; letters fold() drops are skipped
+        if (word) {
+          if (word.charAt(word.length - 1) === "y") word = word.replace(LONE_Y, "$1i");
+          out.words.push(word);
+          out.marks.push(tone || shapes ? { tone: tone, shapes: shapes.split("").sort().join("") } : null);
+        }
+        word = tone = shapes = "";
+      }
+    }
+    return out;
   }
   function prepare() {
     lexicon = core.synonyms.map(function (entry) {
-      var key = spelling(entry[0]);
-      return { key: key.words, keyMarks: key.marks, values: entry[1].map(spelling) };
+      var key = decompose(entry[0]);
+      return { key: key.words, keyMarks: key.marks, values: entry[1].map(decompose) };
     }).filter(function (entry) { return entry.key.length; });
     var short = abbreviations();
     docs = core.docs.map(function (d, id) {
-      var folded = fold(d[1]).split(" "), spelled = [];
-      folded.forEach(function (w) { spelled = spelled.concat(short[w] || [w]); });
+      var folded = fold(d[1]).split(" "), spelled = folded;
+      if (folded.some(function (w) { return short[w]; })) {
+        spelled = [];
+        folded.forEach(function (w) { spelled = spelled.concat(short[w] || [w]); });
+      }
       var set = {}, bigrams = {};
-      [folded, spelled].forEach(function (seq) {
+      (spelled === folded ? [folded] : [folded, spelled]).forEach(function (seq) {
         seq.forEach(function (w, i) { set[w] = true; if (i) bigrams[seq[i - 1] + " " + w] = true; });
       });
       Object.keys(set).forEach(function (w) { nameDf[w] = (nameDf[w] || 0) + 1; });
@@ -141,11 +158,8 @@
   // every page load would otherwise pay for thousands of names on a slow phone.
   function marksIn(doc) {
     if (!doc.marks) {
-      doc.marks = {};
-      words(doc.name).forEach(function (w) {
-        var f = fold(w);
-        if (f && f.indexOf(" ") < 0) (doc.marks[f] = doc.marks[f] || []).push(marksOf(w));
-      });
+      var marks = doc.marks = {}, parts = decompose(doc.name);
+      parts.words.forEach(function (w, i) { (marks[w] = marks[w] || []).push(parts.marks[i] || NO_MARKS); });
     }
     return doc.marks;
   }

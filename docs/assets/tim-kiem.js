@@ -396,9 +396,9 @@
       var phrase = value.words;
       // A single everyday word ("tiệm" for hộ kinh doanh) names a broad concept: it weighs
       // as the one word it is, not as the phrase; an abbreviation ("lltp") weighs as its phrase.
-      var plain = m[1] === 1 && SYLLABLE.test(words[m[0]]);
+      var n1 = m[1] === 1, plain = n1 && SYLLABLE.test(words[m[0]]);
       return { words: phrase, marks: value.marks,
-               worth: m[3] * (plain ? 1 : Math.max(m[1], Math.min(phrase.length, 3))), concept: m[4],
+               worth: m[3] * (plain ? 1 : Math.max(m[1], Math.min(phrase.length, 3))), concept: m[4] || (n1 && !plain && !nameDf[words[m[0]]]),
                // typed as a word no name has ("lltp", "cà vẹt"): the phrase's own rarity is what it tells
                unknown: words.slice(m[0], m[0] + m[1]).some(function (w) { return !nameDf[w]; }) };
     }
@@ -533,9 +533,10 @@
         (unit.stands || []).forEach(function (s) { unit.weight = Math.max(unit.weight, s[0].weight / s[1]); });
         if (unit.idiom) unit.weight *= IDIOM;
       });
-      // A concept the lexicon names and few names hold ("đăng ký thường trú" for "nhập hộ
-      // khẩu") is what the citizen wants; the situation around it ("cho con về nhà ông bà")
-      // must not outweigh it.
+      // A concept the lexicon names and few names hold, typed as an idiom no name says
+      // ("nhập hộ khẩu": đăng ký thường trú) or an abbreviation no name has ("lltp": lý lịch
+      // tư pháp), is what the citizen wants; the situation around it ("cho con về nhà ông bà",
+      // "bị sai thông tin") must not outweigh it.
       all.forEach(function (v) {
         v.forEach(function (unit) {
           if (!unit.concept) return;

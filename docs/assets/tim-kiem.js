@@ -69,15 +69,6 @@
   // What marks a syllable carries, wherever they sit: its tone and its vowel marks (ă â ê ô ơ ư, đ).
   // "hoà" and "hòa" carry the same; "mở" and "mỏ", "bán" and "bản" do not.
   var TONES = "\u0301\u0300\u0309\u0303\u0323", SHAPES = "\u0306\u0302\u031b";
-  function marksOf(word) {
-    var tone = "", shapes = [];
-    word.toLowerCase().normalize("NFD").split("").forEach(function (c) {
-      if (TONES.indexOf(c) >= 0) tone = c;
-      else if (SHAPES.indexOf(c) >= 0 || c === "đ") { if (shapes.indexOf(c) < 0) shapes.push(c); }
-    });
-    return { tone: tone, shapes: shapes.sort().join("") };
-  }
-  function marked(word) { var m = marksOf(word); return !!(m.tone || m.shapes); }
   // 1 when a typed word's marks are the name word's; less when the citizen left some out;
   // least when they differ ("mỏ" typed, "mở" in the name): then they agree only after folding.
   function markAgreement(typed, inName) {
@@ -188,7 +179,7 @@
   }
 
   // The ids of the names with a word that starts with ``prefix`` (the last word, still being
-  // typed): worked out once a query, not once a name.
+  // typed): worked out once a prefix, not once a name.
   var prefixed = {};
   function startsIn(prefix) {
     if (!prefixed[prefix]) {
@@ -316,7 +307,7 @@
       var f = fold(w);
       f.split(" ").forEach(function (part, i, all) {
         if (!part) return;
-        var typed = all.length === 1 && marked(w) ? marksOf(w) : null;
+        var typed = all.length === 1 ? decompose(w).marks[0] : null;
         var token = { f: part, marks: typed, text: all.length === 1 ? w : part };
         if (!typed && !nameDf[part] && !SYLLABLE.test(part)) {
           var decoded = telex(part);
@@ -397,7 +388,7 @@
       // A single everyday word ("tiệm" for hộ kinh doanh) names a broad concept: it weighs
       // as the one word it is, not as the phrase; an abbreviation ("lltp") weighs as its phrase.
       var n1 = m[1] === 1, plain = n1 && SYLLABLE.test(words[m[0]]);
-      return { words: phrase, marks: value.marks,
+      return { words: phrase, phrase: phrase.join(" "), marks: value.marks,
                worth: m[3] * (plain ? 1 : Math.max(m[1], Math.min(phrase.length, 3))), concept: m[4] || (n1 && !plain && !nameDf[words[m[0]]]),
                // typed as a word no name has ("lltp", "cà vẹt"): the phrase's own rarity is what it tells
                unknown: words.slice(m[0], m[0] + m[1]).some(function (w) { return !nameDf[w]; }) };
@@ -493,7 +484,7 @@
         }
       } else {  // a synonym's phrase counts as one unit, however many words it has
         var fraction = unit.words.filter(function (w) { return doc.set[w]; }).length / unit.words.length;
-        inName = fraction === 1 && namedIn(doc, unit.phrase || (unit.phrase = unit.words.join(" "))) ? 1.5 : fraction * fraction * 0.5;
+        inName = fraction === 1 && namedIn(doc, unit.phrase) ? 1.5 : fraction * fraction * 0.5;
         joined = joined || inName === 1.5;
         inBody = unit.words.filter(function (w) { return has(body, w, doc); }).length / unit.words.length;
       }
@@ -540,7 +531,7 @@
       all.forEach(function (v) {
         v.forEach(function (unit) {
           if (!unit.concept) return;
-          var n = phraseCount(unit.words.join(" "));
+          var n = phraseCount(unit.phrase);
           if (!n || n > RARE_CONCEPT) return;
           var rest = v.reduce(function (sum, u) { return u === unit ? sum : sum + u.weight; }, 0);
           unit.weight = Math.max(unit.weight, rest);

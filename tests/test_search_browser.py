@@ -314,3 +314,27 @@ def test_names_abbreviations_idioms_synonym_marks_and_slips_in_context_on_nation
         # a slip is read as the word names put beside its neighbour, then with the synonyms
         slip = _state(page, base, "sang tne xe máy")
         assert slip["codes"][0] == "1.013076" and slip["suggest"] == "Có phải bạn muốn tìm: sang tên xe máy?"
+
+
+@pytest.mark.national
+def test_names_are_read_quickly_as_the_plain_way_reads_them_on_national(page, national_site) -> None:
+    """Every national name, folded all at once as one call a name folds it (and as Python
+    does), and the marks of each of its words found by spelling as taking it letter by letter
+    finds them: the quick ways must not change a single ranking."""
+    odd = ["  a\t\tb  ", "giấy–phép", "“Kỳ” (ky) y tế,, ", "\u00a0x\u200by ", "", "ﬁ İ Σ", "ĐĐ đ-Đ"]
+    with serve(national_site) as base:
+        page.goto(base + "tim-kiem/")
+        page.wait_for_selector("#tthc-results[data-state=done]", state="attached")
+        names = page.evaluate("tthcSearch.names()")
+        assert len(names) == len(load_catalogue(NATIONAL).catalogue.entries)
+        texts = names + odd
+        assert page.evaluate("texts => tthcSearch.foldAll(texts)", texts) == [fold(t) for t in texts]
+        differ = page.evaluate("""() => tthcSearch.names().flatMap((name, id) => {
+            const parts = tthcSearch.decompose(name), want = {};
+            parts.words.forEach((w, i) => (want[w] = want[w] || []).push(parts.marks[i] || {tone: "", shapes: ""}));
+            return Object.keys(want).filter(w => JSON.stringify(tthcSearch.marksIn(id, w)) !== JSON.stringify(want[w]))
+                .map(w => name + " / " + w);
+        })""")
+        assert differ == []
+        # a word that is also a property of every JavaScript object is an ordinary unknown word
+        assert _state(page, base, "constructor __proto__ hasOwnProperty")["codes"] == []

@@ -25,19 +25,35 @@
     return text.toLowerCase().replace(/đ/g, "d").normalize("NFD")
       .replace(/[^\x00-\x7f]/g, "").replace(/[^a-z0-9]+/g, " ").trim().replace(LONE_Y, "$1i");
   }
+  // fold() of every name, in one pass of each step over all of them rather than one call a name,
+  // and only the runs that are not already one space rewritten: the same text in a third of
+  // the time on a phone. A name with a line break in it (the joint) would shift the others:
+  // then one call a name.
+  function foldAll(texts) {
+    var out = texts.join("\n").toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/[^\x00-\x7f]+/g, "")
+      .replace(/ *[^a-z0-9\n ][^a-z0-9\n]*|  +/g, " ").replace(/^ +| +$/gm, "").replace(LONE_Y, "$1i").split("\n");
+    return out.length === texts.length ? out : texts.map(fold);
+  }
   function shardOf(term, count) {
     var h = 2166136261;
     for (var i = 0; i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), 16777619) >>> 0;
     return h % (count || core.shards);
   }
 
-  var core = null, docs = [], nameDf = {}, phraseDf = {}, vocabulary = [], averageLength = 1, lexicon = [];
-  var pairDf = {};  // how many names have two words side by side, for corrections
+  // Keyed by folded words, so by what the citizen typed: no prototype ("constructor" is no name's word).
+  function table() { return Object.create(null); }
+  var core = null, docs = [], averageLength = 1, lexicon = [], vocabulary = [];
+  var named = table();  // folded word → the ids, ascending, of the names that have it
+  var nameDf = table(), phraseDf = table(), pairDf = table();
   var shards = {}, waiting = {};
   window.tthcSearch = {
     core: function (data) { core = data; prepare(); resolve("core"); },
     shard: function (n, data) { shards[n] = data; resolve("t" + n); },
     fold: fold, shardOf: shardOf,  // for the tests that keep them equal to generator/search.py
+    // for the tests that keep the quick ways of reading names equal to the plain ones
+    foldAll: foldAll, decompose: decompose,
+    names: function () { return docs.map(function (d) { return d.name; }); },
+    marksIn: function (id, word) { return marksIn(docs[id], word) || null; },
     // The ranking alone, for tests and benchmarks: codes in rank order after the filters,
     // with ``weak`` and ``suggestion`` as the page would show them.
     rank: function (query, filters) {
@@ -87,11 +103,11 @@
   // synonyms whose key is one word that is no Vietnamese syllable: a name that says "BHXH"
   // answers "bảo hiểm xã hội" as well as "bhxh".
   function abbreviations() {
-    var out = {};
+    var out = table();
     lexicon.forEach(function (entry) {
       var key = entry.key;
       if (key.length > 1 || /\d/.test(key[0]) || SYLLABLE.test(key[0])) return;
-      var full = entry.values.filter(function (v) { return v.words.length > 1 && v.words.indexOf(key[0]) < 0; })[0];
+      var full = valuesOf(entry).filter(function (v) { return v.words.length > 1 && v.words.indexOf(key[0]) < 0; })[0];
       if (full) out[key[0]] = full.words;
     });
     return out;
@@ -120,47 +136,110 @@
     }
     return out;
   }
+  // A synonym's phrases, decomposed the first time a query holds its key: most never are.
+  function valuesOf(entry) {
+    return entry.values || (entry.values = entry.phrases.map(decompose));
+  }
+  // What every query needs of the names, once a page load, in a few passes with no object per
+  // name: on a slow phone this is most of the wait for the first result. Which names hold a
+  // word, or two words side by side, is looked up from ``named`` when a query asks.
   function prepare() {
     lexicon = core.synonyms.map(function (entry) {
       var key = decompose(entry[0]);
-      return { key: key.words, keyMarks: key.marks, values: entry[1].map(decompose) };
+      return { key: key.words, keyMarks: key.marks, phrases: entry[1], values: null };
     }).filter(function (entry) { return entry.key.length; });
-    var short = abbreviations();
+    var short = abbreviations(), length = 0, names = foldAll(core.docs.map(function (d) { return d[1]; }));
     docs = core.docs.map(function (d, id) {
-      var folded = fold(d[1]).split(" "), spelled = folded;
+      var folded = names[id].split(" "), spelled = folded;
       if (folded.some(function (w) { return short[w]; })) {
         spelled = [];
         folded.forEach(function (w) { spelled = spelled.concat(short[w] || [w]); });
       }
-      var set = {}, bigrams = {};
-      (spelled === folded ? [folded] : [folded, spelled]).forEach(function (seq) {
-        seq.forEach(function (w, i) { set[w] = true; if (i) bigrams[seq[i - 1] + " " + w] = true; });
+      (spelled === folded ? folded : folded.concat(spelled)).forEach(function (w) {
+        var ids = named[w];
+        if (!ids) named[w] = [id];
+        else if (ids[ids.length - 1] !== id) ids.push(id);
       });
-      Object.keys(set).forEach(function (w) { nameDf[w] = (nameDf[w] || 0) + 1; });
-      Object.keys(bigrams).forEach(function (pair) { pairDf[pair] = (pairDf[pair] || 0) + 1; });
+      length += folded.length;
       return { id: id, code: d[0], name: d[1], field: d[2], agency: d[3], level: d[4], tiers: d[5],
-               words: folded, set: set, bigrams: bigrams, marks: null, folded: folded.join(" "),
+               words: folded, spelled: spelled, marks: null, folded: folded.join(" "),
                text: " " + folded.join(" ") + " " + (spelled.length > folded.length ? "| " + spelled.join(" ") + " " : "") };
     });
-    averageLength = docs.reduce(function (sum, d) { return sum + d.words.length; }, 0) / Math.max(docs.length, 1);
-    vocabulary = Object.keys(nameDf);
+    averageLength = length / Math.max(docs.length, 1);
+    vocabulary = Object.keys(named);
+    vocabulary.forEach(function (w) { nameDf[w] = named[w].length; });
   }
-  // The marks of a name's words, worked out only when a query typed with marks needs them:
-  // every page load would otherwise pay for thousands of names on a slow phone.
-  function marksIn(doc) {
-    if (!doc.marks) {
-      var marks = doc.marks = {}, parts = decompose(doc.name);
-      parts.words.forEach(function (w, i) { (marks[w] = marks[w] || []).push(parts.marks[i] || NO_MARKS); });
+  // Which names hold a word (a flag by id), and which hold two words side by side, as written
+  // or with abbreviations spelled out ("khai tử" together, not apart): worked out when a query
+  // first asks, kept for the next.
+  var holding = table(), together = table();
+  function holders(w) {
+    if (!holding[w]) {
+      var flags = holding[w] = new Uint8Array(docs.length);
+      (named[w] || []).forEach(function (id) { flags[id] = 1; });
     }
-    return doc.marks;
+    return holding[w];
+  }
+  function adjacent(a, b) {
+    var key = a + " " + b;
+    if (!together[key]) {
+      var flags = together[key] = new Uint8Array(docs.length), count = 0, other = holders(b);
+      (named[a] || []).forEach(function (id) {
+        if (!other[id]) return;
+        var doc = docs[id];
+        if (sideBySide(doc.words, a, b) || (doc.spelled !== doc.words && sideBySide(doc.spelled, a, b))) { flags[id] = 1; count++; }
+      });
+      pairDf[key] = count;
+    }
+    return together[key];
+  }
+  function sideBySide(seq, a, b) {
+    for (var i = 1; i < seq.length; i++) if (seq[i] === b && seq[i - 1] === a) return true;
+    return false;
+  }
+  function pairCount(a, b) { adjacent(a, b); return pairDf[a + " " + b]; }
+  // The marks a name writes a folded word with ("mở" or "mỏ" for "mo"), worked out only when a
+  // query typed with marks asks for that word in that name: a regular expression that takes
+  // any marks on each letter finds its spellings in the name, so that no name is taken apart
+  // letter by letter while the citizen waits. Undefined when the name has no such spelling
+  // (the word came from an abbreviation spelled out): then marks cannot disagree.
+  var MARKED = { a: "aàáảãạăằắẳẵặâầấẩẫậ", d: "dđ", e: "eèéẻẽẹêềếểễệ", i: "iìíỉĩị", o: "oòóỏõọôồốổỗộơờớởỡợ",
+                 u: "uùúủũụưừứửữự", y: "yỳýỷỹỵ" };
+  var LONE_I = /^(b|c|ch|d|g|gh|h|k|kh|l|m|n|nh|p|ph|qu|r|s|t|th|tr|v|x)i$/;  // "ki" may be written "kỳ"
+  var spellers = table(), spellingMarks = table();
+  function speller(w) {
+    if (!spellers[w]) {
+      var lone = LONE_I.test(w);
+      var letters = w.split("").map(function (c, i) {
+        var choice = (MARKED[c] || c) + (lone && i === w.length - 1 ? MARKED.y : "");
+        return choice.length > 1 ? "[" + choice + "]" : c;
+      });
+      spellers[w] = new RegExp("(^|[^0-9a-zà-ỹđ])(" + letters.join("") + ")(?=[^0-9a-zà-ỹđ]|$)", "g");
+    }
+    return spellers[w];
+  }
+  function marksIn(doc, w) {
+    var known = doc.marks || (doc.marks = table());
+    if (!(w in known)) {
+      var found = [], re = speller(w), m;
+      var lower = doc.lower || (doc.lower = doc.name.toLowerCase().normalize("NFC"));
+      re.lastIndex = 0;
+      while ((m = re.exec(lower))) {
+        var spelling = m[2];
+        if (!(spelling in spellingMarks)) spellingMarks[spelling] = decompose(spelling).marks[0] || NO_MARKS;
+        found.push(spellingMarks[spelling]);
+      }
+      known[w] = found.length ? found : undefined;
+    }
+    return known[w];
   }
   // Whether some name has the folded word with exactly these marks ("thuê" yes, "kiễm" no).
-  var spellings = {};
+  var spellings = table();
   function spelledInNames(folded, marks) {
     var key = folded + " " + marks.tone + marks.shapes;
     if (spellings[key] === undefined) {
-      spellings[key] = docs.some(function (doc) {
-        return doc.set[folded] && (marksIn(doc)[folded] || []).some(function (m) {
+      spellings[key] = (named[folded] || []).some(function (id) {
+        return (marksIn(docs[id], folded) || []).some(function (m) {
           return m.tone === marks.tone && m.shapes === marks.shapes;
         });
       });
@@ -169,23 +248,26 @@
   }
   // How the names spell a folded word, for a suggestion: the first name that has it.
   function spelledAs(folded) {
-    for (var i = 0; i < docs.length; i++) {
-      if (docs[i].set[folded]) {
-        var found = words(docs[i].name).filter(function (w) { return fold(w) === folded; })[0];
-        if (found) return found;
-      }
+    var ids = named[folded] || [];
+    for (var i = 0; i < ids.length; i++) {
+      var found = words(docs[ids[i]].name).filter(function (w) { return fold(w) === folded; })[0];
+      if (found) return found;
     }
     return folded;
   }
 
   // The ids of the names with a word that starts with ``prefix`` (the last word, still being
   // typed): worked out once a prefix, not once a name.
-  var prefixed = {};
+  var prefixed = table();
   function startsIn(prefix) {
     if (!prefixed[prefix]) {
-      var ids = prefixed[prefix] = {};
-      docs.forEach(function (doc) {
-        if (doc.words.some(function (x) { return x.lastIndexOf(prefix, 0) === 0; })) ids[doc.id] = true;
+      var flags = prefixed[prefix] = new Uint8Array(docs.length);
+      vocabulary.forEach(function (v) {
+        if (v.lastIndexOf(prefix, 0) !== 0) return;
+        named[v].forEach(function (id) {  // as written: not a word of an abbreviation spelled out
+          var doc = docs[id];
+          if (doc.spelled === doc.words || doc.words.indexOf(v) >= 0) flags[id] = 1;
+        });
       });
     }
     return prefixed[prefix];
@@ -197,8 +279,9 @@
 
   // Words that ask rather than name ("xin", "làm", "cho tôi", "ở đâu"): they count a quarter.
   // Only spellings that fold to no other common word: not "can" (căn cước) or "dau" (đầu tư).
-  var FILLERS = {xin: 1, lam: 1, muon: 1, cho: 1, toi: 1, minh: 1, giup: 1, nao: 1, nhieu: 1, lau: 1, gi: 1,
-                 nhu: 1, thi: 1, la: 1, va: 1, voi: 1, cua: 1, bi: 1, duoc: 1, nhe: 1, a: 1, oi: 1, em: 1};
+  var FILLERS = table();
+  "xin lam muon cho toi minh giup nao nhieu lau gi nhu thi la va voi cua bi duoc nhe a oi em".split(" ")
+    .forEach(function (w) { FILLERS[w] = 1; });
   // How people ask rather than name: taken off the query, the content words stay. Folded,
   // longest first; at the start or the end of the query only, where questions put them.
   var OPENINGS = ["cho toi hoi", "cho em hoi", "cho minh hoi", "cho hoi", "xin hoi", "toi muon", "em muon",
@@ -275,7 +358,7 @@
       if (Math.abs(v.length - word.length) > limit) return;
       var d = distance(word, v, limit);
       if (d > bestDistance || d > limit) return;
-      var rank = ((pairDf[before + " " + v] || 0) + (pairDf[v + " " + after] || 0)) * 1e6 + nameDf[v];
+      var rank = ((before ? pairCount(before, v) : 0) + (after ? pairCount(v, after) : 0)) * 1e6 + nameDf[v];
       if (d < bestDistance || rank > bestRank) { best = v; bestDistance = d; bestRank = rank; }
     });
     return best;
@@ -372,7 +455,7 @@
             var typedMarks = tokens[i + j].marks, keyMarks = entry.keyMarks[j];
             return typedMarks && keyMarks && markAgreement(typedMarks, [keyMarks]) < 0.5 && spelledInNames(k, typedMarks);
           });
-          matches.push([i, key.length, entry.values, other ? 0.5 : 1,
+          matches.push([i, key.length, valuesOf(entry), other ? 0.5 : 1,
                         // an idiom no name says ("nhập hộ khẩu")
                         key.length > 1 && !other && !phraseCount(key.join(" "))]);
         }
@@ -425,13 +508,14 @@
     return out;
   }
 
+  // The pages that hold a word: a flag by id, with ``ids`` and their ``size``. Null for none.
   function postings(term) {
-    var shard = shards[shardOf(term)], text = shard && shard[term], set = {};
-    if (!text) return null;
-    var gaps = text.split(","), id = 0;
-    gaps.forEach(function (gap) { id += parseInt(gap, 36); set[id] = true; });
-    set.size = gaps.length;
-    return set;
+    var shard = shards[shardOf(term)];
+    if (!shard || !Object.prototype.hasOwnProperty.call(shard, term)) return null;
+    var gaps = shard[term].split(","), id = 0, flags = new Uint8Array(docs.length);
+    flags.ids = gaps.map(function (gap) { id += parseInt(gap, 36); flags[id] = 1; return id; });
+    flags.size = gaps.length;
+    return flags;
   }
 
   // BM25's length normalisation: a word matched in a short name says more than in a long one.
@@ -442,7 +526,7 @@
   // How many names hold a folded phrase (cached: a query asks for a few).
   function phraseCount(phrase) {
     if (phraseDf[phrase] === undefined) {
-      phraseDf[phrase] = docs.filter(function (d) { return namedIn(d, phrase); }).length;
+      phraseDf[phrase] = (named[phrase.split(" ")[0]] || []).filter(function (id) { return namedIn(docs[id], phrase); }).length;
     }
     return phraseDf[phrase];
   }
@@ -468,22 +552,22 @@
   // by idf and squared, so a name missing a telling query word falls behind. A word typed
   // with marks counts fully only where the name has the same marks (markAgreement).
   function score(doc, units, body, typed) {
-    var s = 0, got = 0, total = 0, last = units.length - 1, norm = lengthNorm(doc), joined = false;
+    var s = 0, got = 0, total = 0, last = units.length - 1, norm = lengthNorm(doc), joined = false, id = doc.id;
     units.forEach(function (unit, i) {
       var weight = unit.weight, inName = 0, inBody = 0;
       total += weight;
       if (!weight) return;
       if (unit.words.length === 1) {
         var w = unit.words[0], before = units[i - 1];
-        if (doc.set[w]) inName = unit.marks[0] ? markAgreement(unit.marks[0], marksIn(doc)[w]) : 1;
-        else if (i === last && w.length >= 2 && startsIn(w)[doc.id]) inName = 0.7;
+        if (unit.holders[id]) inName = unit.marks[0] ? markAgreement(unit.marks[0], marksIn(doc, w)) : 1;
+        else if (i === last && w.length >= 2 && startsIn(w)[id]) inName = 0.7;
         inBody = has(body, w, doc) ? 1 : 0;
-        if (inName && before && before.words.length === 1 && doc.bigrams[before.words[0] + " " + w]) {
+        if (inName && before && before.words.length === 1 && adjacent(before.words[0], w)[id]) {
           s += 10 * (weight + before.weight) / 2 * norm * inName;  // "khai tử" together, not apart
           joined = true;
         }
       } else {  // a synonym's phrase counts as one unit, however many words it has
-        var fraction = unit.words.filter(function (w) { return doc.set[w]; }).length / unit.words.length;
+        var fraction = unit.holders.filter(function (flags) { return flags[id]; }).length / unit.words.length;
         inName = fraction === 1 && namedIn(doc, unit.phrase) ? 1.5 : fraction * fraction * 0.5;
         joined = joined || inName === 1.5;
         inBody = unit.words.filter(function (w) { return has(body, w, doc); }).length / unit.words.length;
@@ -506,7 +590,7 @@
     var tokens = tokensOf(wanted.rest);
     var all = tokens.length ? variants(tokens) : [];
     var typed = tokens.map(function (t) { return t.f; }).join(" ");
-    var body = {}, fixes = [];
+    var body = table(), fixes = [];
     return withPostings(all, body).then(function () {
       fixes = corrections(tokens, body);
       if (fixes.length) {  // read again as corrected, synonyms included ("sang tne" → sang tên)
@@ -519,7 +603,10 @@
       var started = performance.now();
       var units = [];  // readings share the units typed: each is weighed once
       all.forEach(function (v) { v.forEach(function (unit) { if (units.indexOf(unit) < 0) units.push(unit); }); });
-      units.forEach(function (unit) { unit.weight = unitWeight(unit, body); });
+      units.forEach(function (unit) {
+        unit.weight = unitWeight(unit, body);
+        unit.holders = unit.words.length === 1 ? holders(unit.words[0]) : unit.words.map(holders);
+      });
       units.forEach(function (unit) {
         (unit.stands || []).forEach(function (s) { unit.weight = Math.max(unit.weight, s[0].weight / s[1]); });
         if (unit.idiom) unit.weight *= IDIOM;
@@ -537,8 +624,8 @@
           unit.weight = Math.max(unit.weight, rest);
         });
       });
-      var hits = [], top = 0;
-      docs.forEach(function (doc) {
+      var hits = [], top = 0, pools = candidates(all, body, wanted, filters);
+      function consider(doc) {
         var best = codeScore(doc, wanted), coverage = best ? 1 : 0, joined = !!best;
         all.forEach(function (v) {
           var found = score(doc, v, body, typed);
@@ -550,11 +637,18 @@
         }
         if (best > 0) hits.push({ doc: doc, score: best, coverage: coverage, joined: joined });
         top = Math.max(top, best);
-      });
+      }
+      pools.named.forEach(consider);
+      // A name whose page alone holds words of the query scores at most 0.18 of a reading's
+      // weight (2 × weight a word, coverage 0.3 at most): when that is under 5 % of the best and
+      // five names are near the best, ``near`` below would drop it, so it is not scored at all.
+      var most = Math.max.apply(null, all.map(function (v) { return v.reduce(function (sum, u) { return sum + u.weight; }, 0); }).concat(0));
+      var close = hits.filter(function (h) { return h.score >= 0.05 * top; }).length;
+      if (close < 5 || 0.05 * top <= 0.18 * most) pools.paged().forEach(consider);
       // Only what ``relevant`` may keep is worth sorting: thousands of names share one common word.
       var near = hits.filter(function (h) { return h.score >= 0.05 * top; });
       if (near.length >= 5) hits = near;
-      hits.sort(function (a, b) { return b.score - a.score || a.doc.name.localeCompare(b.doc.name, "vi"); });
+      hits.sort(function (a, b) { return b.score - a.score || a.doc.name.localeCompare(b.doc.name, "vi") || a.doc.id - b.doc.id; });
       // Weak: no name holds half of what was asked, or several words were typed and the best
       // name has none of them side by side ("trợ cấp tuổi già" is not "cấp … từ 14 tuổi trở lên").
       var content = tokens.filter(function (t) { return !FILLERS[t.f]; }).length;
@@ -564,9 +658,43 @@
     });
   }
 
+  // The names that can score: ``named``, those with a word of the query in the name or a name
+  // word the last word typed begins; ``paged()``, the others whose page holds a word of the
+  // query. Every name when a code was typed, or for a filter alone. A national catalogue has
+  // thousands of names; a query's words are in a few hundred, and a common word's page postings
+  // in most: those are only looked at when needed.
+  function candidates(all, body, wanted, filters) {
+    if (wanted.codes.length || wanted.suffixes.length || (!all.length && hasFilter(filters))) {
+      return { named: docs, paged: function () { return []; } };
+    }
+    var flags = new Uint8Array(docs.length), out = [], lastWords = table(), terms = table();
+    function add(id) { if (!flags[id]) { flags[id] = 1; out.push(docs[id]); } }
+    all.forEach(function (v) {
+      var last = v[v.length - 1];
+      if (last && last.words.length === 1 && last.words[0].length >= 2) lastWords[last.words[0]] = true;
+      v.forEach(function (unit) { unit.words.forEach(function (w) { terms[w] = true; }); });
+    });
+    Object.keys(terms).forEach(function (w) { (named[w] || []).forEach(add); });
+    Object.keys(lastWords).forEach(function (w) {
+      var starts = startsIn(w);
+      for (var id = 0; id < docs.length; id++) if (starts[id]) add(id);
+    });
+    return {
+      named: out.sort(byId),
+      paged: function () {
+        var more = [];
+        Object.keys(terms).forEach(function (w) {
+          (body[w] ? body[w].ids : []).forEach(function (id) { if (!flags[id]) { flags[id] = 1; more.push(docs[id]); } });
+        });
+        return more.sort(byId);
+      }
+    };
+  }
+  function byId(x, y) { return x.id - y.id; }
+
   // The postings of every word of ``all`` not fetched yet, their shards loaded first.
   function withPostings(all, body) {
-    var missing = {};
+    var missing = table();
     all.forEach(function (v) { v.forEach(function (unit) { unit.words.forEach(function (w) { if (!(w in body)) missing[w] = true; }); }); });
     var terms = Object.keys(missing), shardsNeeded = {};
     terms.forEach(function (t) { shardsNeeded[shardOf(t)] = true; });

@@ -338,3 +338,19 @@ def test_names_are_read_quickly_as_the_plain_way_reads_them_on_national(page, na
         assert differ == []
         # a word that is also a property of every JavaScript object is an ordinary unknown word
         assert _state(page, base, "constructor __proto__ hasOwnProperty")["codes"] == []
+
+
+@pytest.mark.national
+def test_question_frames_inside_a_query_are_not_its_content_on_national(page, national_site) -> None:
+    """How a question bends the verb ("có phải", "mất bao nhiêu ngày", "bao giờ thì có") is not
+    what is asked: each example failed on the engine of 6cb4cee, where "mất" was "bị mất" and
+    "có" was "có yếu tố nước ngoài"."""
+    names = {e.procedure.code: e.procedure.name.lower() for e in load_catalogue(NATIONAL).catalogue.entries}
+    with serve(national_site) as base:
+        days = _state(page, base, "xin giấy phép xây nhà mất bao nhiêu ngày")["codes"][:5]
+        assert days and all("xây dựng" in names[c] and "mất" not in names[c] for c in days)
+        assert "thuế" in names[_state(page, base, "cho thuê nhà có phải đóng thuế")["codes"][0]]
+        assert _state(page, base, "dang ky khai sinh bao gio thi co")["codes"][0] == "1.001193"
+        # "có căn cước" is no frame: "can cuoc" is a word of the names
+        card = _state(page, base, "nguoi chua co can cuoc lam the nao")["codes"][:5]
+        assert card and all("căn cước" in names[c] for c in card)

@@ -162,12 +162,18 @@
       });
       length += folded.length;
       return { id: id, code: d[0], name: d[1], field: d[2], agency: d[3], level: d[4], tiers: d[5],
-               words: folded, spelled: spelled, marks: null, folded: folded.join(" "),
+               words: folded, spelled: spelled, marks: null, folded: folded.join(" "), whole: whole(folded),
                text: " " + folded.join(" ") + " " + (spelled.length > folded.length ? "| " + spelled.join(" ") + " " : "") };
     });
     averageLength = length / Math.max(docs.length, 1);
     vocabulary = Object.keys(named);
     vocabulary.forEach(function (w) { nameDf[w] = named[w].length; });
+  }
+  // A name of three words or more without its "thủ tục", between spaces: a query that holds
+  // it holds the whole name.
+  function whole(folded) {
+    var bare = folded[0] === "thu" && folded[1] === "tuc" ? folded.slice(2) : folded;
+    return bare.length >= 3 ? " " + bare.join(" ") + " " : null;
   }
   // Which names hold a word (a flag by id), and which hold two words side by side, as written
   // or with abbreviations spelled out ("khai tử" together, not apart): worked out when a query
@@ -282,17 +288,29 @@
   var FILLERS = table();
   "xin lam muon cho toi minh giup nao nhieu lau gi nhu thi la va voi cua bi duoc nhe a oi em".split(" ")
     .forEach(function (w) { FILLERS[w] = 1; });
-  // How people ask rather than name: taken off the query, the content words stay. Folded,
-  // longest first; at the start or the end of the query only, where questions put them.
-  var OPENINGS = ["cho toi hoi", "cho em hoi", "cho minh hoi", "cho hoi", "xin hoi", "toi muon", "em muon",
-                  "minh muon", "lam the nao de", "lam sao de", "lam the nao", "lam sao", "thu tuc"];
-  var CLOSINGS = ["can chuan bi nhung giay to gi", "can nhung giay to gi", "can chuan bi nhung gi", "can chuan bi gi",
-                  "can giay to gi", "can nhung gi", "can mang theo gi", "gom nhung gi", "can gi", "nhu the nao",
-                  "the nao", "lam the nao", "lam sao", "o dau", "nop o dau", "lam o dau", "mat bao lau",
-                  "trong bao lau", "bao lau", "het bao nhieu tien", "mat bao nhieu tien", "bao nhieu tien",
-                  "mat bao nhieu", "het bao nhieu", "bao nhieu", "co duoc khong", "duoc khong", "co phai khong",
-                  "khong", "phai lam gi", "lam gi", "thi sao", "the nao a", "a", "vay", "nhe", "nhi", "ha",
-                  "cho bo", "cho me", "cho ong", "cho ba", "cho vo", "cho chong", "cho con", "cho chau"];
+  // How people ask rather than name: taken off the query, the content words stay. Folded; at
+  // the start or the end of the query, where questions put them, the longest first.
+  function longestFirst(frames) {
+    return frames.map(function (f) { return f.split(" "); }).sort(function (a, b) { return b.length - a.length; });
+  }
+  var OPENINGS = longestFirst(["cho toi hoi", "cho em hoi", "cho minh hoi", "cho hoi", "xin hoi", "xin cho hoi",
+    "em muon hoi", "toi muon hoi", "hoi ve", "toi muon", "em muon", "minh muon", "toi can", "em can", "minh can",
+    "lam the nao de", "lam sao de", "lam the nao", "lam sao", "thu tuc", "o dau", "bao gio", "khi nao"]);
+  var CLOSINGS = longestFirst(["can chuan bi nhung giay to gi", "can nhung giay to gi", "can chuan bi nhung gi",
+    "can chuan bi gi", "can giay to gi", "can giay to nao", "can nhung giay to nao", "can nhung gi", "can mang theo gi",
+    "gom nhung gi", "can gi", "can dieu kien gi", "can nhung dieu kien gi", "dieu kien gi", "nhu the nao",
+    "the nao", "lam the nao", "lam sao", "ra sao", "o dau", "nop o dau", "lam o dau", "mat bao lau",
+    "trong bao lau", "bao lau", "bao lau thi xong", "mat bao lau thi xong", "mat bao nhieu ngay", "bao nhieu ngay",
+    "mat may ngay", "may ngay", "bao gio", "bao gio thi co", "bao gio co", "khi nao", "khi nao thi co", "khi nao co",
+    "het bao nhieu tien", "mat bao nhieu tien", "bao nhieu tien", "mat bao nhieu", "het bao nhieu", "bao nhieu",
+    "co duoc khong", "duoc khong", "co phai khong", "khong", "phai lam gi", "lam gi", "can lam gi", "thi sao",
+    "the nao a", "a", "vay", "nhe", "nhi", "ha", "cho bo", "cho me", "cho ong", "cho ba", "cho vo", "cho chong",
+    "cho con", "cho chau"]);
+  // Inside the query, how a question bends the verb ("sửa nhà có cần xin phép không", "mất sổ
+  // đỏ thì phải làm sao để cấp lại"): taken off too, unless its last word begins a word of the
+  // names with the next one ("có căn cước": "can cuoc").
+  var MIDDLES = longestFirst(["thi phai lam sao de", "phai lam sao de", "lam the nao de", "lam sao de", "thi phai",
+    "co can", "co phai", "co duoc"]);
   // Which words a synonym's key covers: a frame inside one ("đổi tên cho con") is not a frame.
   function keyed(folded) {
     var covered = {};
@@ -308,19 +326,28 @@
   }
   function withoutFrames(tokens) {
     var folded = tokens.map(function (t) { return t.f; }), changed = true;
+    function cut(at, n) {
+      tokens = tokens.slice(0, at).concat(tokens.slice(at + n));
+      folded = folded.slice(0, at).concat(folded.slice(at + n));
+      changed = true;
+    }
+    function framed(f, at, covered) {
+      return f.every(function (w, j) { return folded[at + j] === w && !covered[at + j]; });
+    }
     while (changed && tokens.length > 1) {
       changed = false;
       var covered = keyed(folded);
       [[OPENINGS, 0], [CLOSINGS, 1]].forEach(function (pair) {
-        pair[0].forEach(function (frame) {
-          var f = frame.split(" "), n = f.length, at = pair[1] ? tokens.length - n : 0;
-          if (changed || n >= tokens.length || at < 0) return;
-          if (f.every(function (w, j) { return folded[at + j] === w && !covered[at + j]; })) {
-            tokens = tokens.slice(0, at).concat(tokens.slice(at + n));
-            folded = folded.slice(0, at).concat(folded.slice(at + n));
-            changed = true;
-          }
+        pair[0].forEach(function (f) {
+          var n = f.length, at = pair[1] ? tokens.length - n : 0;
+          if (!changed && n < tokens.length && at >= 0 && framed(f, at, covered)) cut(at, n);
         });
+      });
+      MIDDLES.forEach(function (f) {
+        var n = f.length;
+        for (var at = 1; !changed && at + n < tokens.length; at++) {
+          if (framed(f, at, covered) && !pairCount(f[n - 1], folded[at + n])) cut(at, n);
+        }
       });
     }
     return tokens;
@@ -522,7 +549,7 @@
   function lengthNorm(doc) { return 2.2 / (1 + 1.2 * (0.25 + 0.75 * doc.words.length / averageLength)); }
   // What an idiom's words weigh one by one in the reading as typed; and how many names at
   // most may hold a lexicon concept for it to outweigh the rest of the query.
-  var IDIOM = 0.4, RARE_CONCEPT = 5;
+  var IDIOM = 0.4, RARE_CONCEPT = 5, WHOLE = 0.6;
   // How many names hold a folded phrase (cached: a query asks for a few).
   function phraseCount(phrase) {
     if (phraseDf[phrase] === undefined) {
@@ -579,6 +606,9 @@
     if (typed.indexOf(" ") > 0 && doc.folded.indexOf(typed) >= 0) s *= 1.5;
     if (doc.folded === typed || doc.folded === "thu tuc " + typed) s = s * 2 + 100;
     var coverage = got / total;
+    // The whole name said in the query ("đăng ký giám hộ" in "đăng ký giám hộ cho cháu mồ côi cha
+    // mẹ"): that is what is asked, the rest is the situation, however rare its words are in names.
+    if (doc.whole && (" " + typed + " ").indexOf(doc.whole) >= 0) coverage = Math.max(coverage, WHOLE);
     return { score: s * coverage * coverage, coverage: coverage, joined: joined };
   }
 

@@ -70,7 +70,7 @@ DEFAULT_CATALOGUE = ROOT.parent / "shared" / "catalogues" / "national-2642"
 DEFAULT_QUERIES = [ROOT / "tests" / "search" / name for name in (
     "national-holdout.yml", "national-holdout-2.yml", "national-holdout-3.yml", "national-queries.yml",
     "national-patterns.yml", "national-tuning-3.yml", "national-tuning-4.yml", "national-holdout-4.yml",
-    "national-tuning-5.yml")]
+    "national-tuning-5.yml", "national-tuning-6.yml")]
 DEFAULT_OUTPUT = ROOT / "docs" / "maintainers" / "search-benchmark.md"
 ENGINES = ("material", "pagefind", "project")
 KINDS = ("diacritics", "no-diacritics", "code", "abbreviation", "colloquial", "partial", "filter",

@@ -167,10 +167,13 @@ def test_national_query_sets_over_http_and_file(page, national_site, national_of
         assert tuned4 >= 0.85, f"tuning set 4 recall@5 {tuned4:.1%} {by_kind}\n" + "\n".join(misses)
         tuned5, by_kind, misses, _ = _recall(page, base, _queries("national-tuning-5.yml"))
         assert tuned5 >= 0.90, f"tuning set 5 recall@5 {tuned5:.1%} {by_kind}\n" + "\n".join(misses)
+        tuned6, by_kind, misses, _ = _recall(page, base, _queries("national-tuning-6.yml"))
+        assert tuned6 >= 0.90, f"tuning set 6 recall@5 {tuned6:.1%} {by_kind}\n" + "\n".join(misses)
         # Held-out sets 2, 3 and 4 are guards only: the engine was never tuned on them (set 2: 70.0 %
         # before Search II, 85.8 % after its first round, 88.3 % after the second, 92.5 % after the
         # third; set 3: 89.2 % when first measured, 96.7 % after the third round; set 4: 95.0 % when
-        # first measured, after the third round); falling below is a regression to look into.
+        # first measured, after the third round; all three unchanged after the fourth, which tuned on
+        # set 6 and sped the ranking up); falling below is a regression to look into.
         for name in ("national-holdout-2.yml", "national-holdout-3.yml", "national-holdout-4.yml"):
             unseen, by_kind, misses, _ = _recall(page, base, _queries(name))
             assert unseen >= 0.85, f"{name} recall@5 {unseen:.1%} {by_kind}\n" + "\n".join(misses)

@@ -11,8 +11,7 @@
 //   the phone when the network fails or gives no answer in TIMEOUT ms (the late answer still
 //   refreshes it); a page never opened here goes to the offline page, which lists those kept.
 // - The shell's files other than pages: from the cache (the version changes with any of them).
-// - Search data: kept as it is fetched, then read from the phone (this build's, as the worker is).
-// - Fill-in forms and their files, and blank forms up to LARGEST_DOWNLOAD: kept
+// - Fill-in forms and their files, search data and blank forms up to LARGEST_DOWNLOAD: kept
 //   as they are fetched, network first like pages (a clicked <a download> is fetched by the
 //   worker when the page tells it: browsers download such links past the worker). Nothing else
 //   is touched.
@@ -101,7 +100,7 @@ self.addEventListener("fetch", function (event) {
       .then(function (hit) { return hit || fetch(request); }));
     return;
   }
-  event.respondWith(what === "search" ? keptFirst(event, request, key, what) : networkFirst(event, request, key, what));
+  event.respondWith(networkFirst(event, request, key, what));
 });
 
 // A download the page saw clicked (docs/assets/ngoai-tuyen.js): browsers fetch <a download> past
@@ -147,22 +146,6 @@ function networkFirst(event, request, key, what) {
         resolve(response.status >= 500 ? copy : response);  // a host's error page is worth less than the copy
       }, function () { clearTimeout(timer); resolve(copy); });
     });
-  });
-}
-
-// Search data: the copy kept on the phone, at once. The index is this build's, as the worker is:
-// a new build comes with a new worker, which drops this version's caches, so the copy is never
-// older than the page's own script. Asking the network first would make a citizen on a signal
-// with no data wait TIMEOUT for bytes the phone already has, at each step of a search.
-function keptFirst(event, request, key, what) {
-  var saved;
-  event.waitUntil(new Promise(function (resolve) { saved = resolve; }));
-  return kept(key).then(function (copy) {
-    if (copy) { saved(); return copy; }
-    return fetch(request).then(function (response) {
-      saved(keepable(response) ? keep(key, response.clone(), what) : null);
-      return response;
-    }, function (error) { saved(); throw error; });
   });
 }
 

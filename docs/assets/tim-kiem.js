@@ -44,7 +44,7 @@
   function table() { return Object.create(null); }
   var core = null, docs = [], averageLength = 1, lexicon = [], vocabulary = [];
   var named = table();  // folded word → the ids, ascending, of the names that have it
-  var nameDf = table(), phraseDf = table(), pairDf = table();
+  var nameDf = table(), phraseDf = table();
   var shards = {}, waiting = {};
   window.tthcSearch = {
     core: function (data) { core = data; prepare(); resolve("core"); },
@@ -177,7 +177,7 @@
   }
   // Which names hold a word (a flag by id), and which hold two words side by side, as written
   // or with abbreviations spelled out ("khai tử" together, not apart): worked out when a query
-  // first asks, kept for the next.
+  // first asks, kept for the next; a pair's flags carry how many names (``size``), for corrections.
   var holding = table(), together = table();
   function holders(w) {
     if (!holding[w]) {
@@ -189,13 +189,13 @@
   function adjacent(a, b) {
     var key = a + " " + b;
     if (!together[key]) {
-      var flags = together[key] = new Uint8Array(docs.length), count = 0, other = holders(b);
+      var flags = together[key] = new Uint8Array(docs.length), other = holders(b);
+      flags.size = 0;  // how many names, for corrections
       (named[a] || []).forEach(function (id) {
         if (!other[id]) return;
         var doc = docs[id];
-        if (sideBySide(doc.words, a, b) || (doc.spelled !== doc.words && sideBySide(doc.spelled, a, b))) { flags[id] = 1; count++; }
+        if (sideBySide(doc.words, a, b) || (doc.spelled !== doc.words && sideBySide(doc.spelled, a, b))) { flags[id] = 1; flags.size++; }
       });
-      pairDf[key] = count;
     }
     return together[key];
   }
@@ -203,7 +203,6 @@
     for (var i = 1; i < seq.length; i++) if (seq[i] === b && seq[i - 1] === a) return true;
     return false;
   }
-  function pairCount(a, b) { adjacent(a, b); return pairDf[a + " " + b]; }
   // The marks a name writes a folded word with ("mở" or "mỏ" for "mo"), worked out only when a
   // query typed with marks asks for that word in that name: a regular expression that takes
   // any marks on each letter finds its spellings in the name, so that no name is taken apart
@@ -346,7 +345,7 @@
       MIDDLES.forEach(function (f) {
         var n = f.length;
         for (var at = 1; !changed && at + n < tokens.length; at++) {
-          if (framed(f, at, covered) && !pairCount(f[n - 1], folded[at + n])) cut(at, n);
+          if (framed(f, at, covered) && !adjacent(f[n - 1], folded[at + n]).size) cut(at, n);
         }
       });
     }
@@ -385,7 +384,7 @@
       if (Math.abs(v.length - word.length) > limit) return;
       var d = distance(word, v, limit);
       if (d > bestDistance || d > limit) return;
-      var rank = ((before ? pairCount(before, v) : 0) + (after ? pairCount(v, after) : 0)) * 1e6 + nameDf[v];
+      var rank = ((before ? adjacent(before, v).size : 0) + (after ? adjacent(v, after).size : 0)) * 1e6 + nameDf[v];
       if (d < bestDistance || rank > bestRank) { best = v; bestDistance = d; bestRank = rank; }
     });
     return best;
@@ -578,7 +577,7 @@
   // such as "khai tử") earn a bonus; body matches are weak evidence. Coverage is weighted
   // by idf and squared, so a name missing a telling query word falls behind. A word typed
   // with marks counts fully only where the name has the same marks (markAgreement).
-  function score(doc, units, body, typed) {
+  function score(doc, units, body, typed, padded) {
     var s = 0, got = 0, total = 0, last = units.length - 1, norm = lengthNorm(doc), joined = false, id = doc.id;
     units.forEach(function (unit, i) {
       var weight = unit.weight, inName = 0, inBody = 0;
@@ -608,7 +607,7 @@
     var coverage = got / total;
     // The whole name said in the query ("đăng ký giám hộ" in "đăng ký giám hộ cho cháu mồ côi cha
     // mẹ"): that is what is asked, the rest is the situation, however rare its words are in names.
-    if (doc.whole && (" " + typed + " ").indexOf(doc.whole) >= 0) coverage = Math.max(coverage, WHOLE);
+    if (doc.whole && padded.indexOf(doc.whole) >= 0) coverage = Math.max(coverage, WHOLE);
     return { score: s * coverage * coverage, coverage: coverage, joined: joined };
   }
 
@@ -619,7 +618,7 @@
     var wanted = codesOf(query);
     var tokens = tokensOf(wanted.rest);
     var all = tokens.length ? variants(tokens) : [];
-    var typed = tokens.map(function (t) { return t.f; }).join(" ");
+    var typed = tokens.map(function (t) { return t.f; }).join(" "), padded = " " + typed + " ";
     var body = table(), fixes = [];
     return withPostings(all, body).then(function () {
       fixes = corrections(tokens, body);
@@ -658,7 +657,7 @@
       function consider(doc) {
         var best = codeScore(doc, wanted), coverage = best ? 1 : 0, joined = !!best;
         all.forEach(function (v) {
-          var found = score(doc, v, body, typed);
+          var found = score(doc, v, body, typed, padded);
           if (found && found.score > best) { best = found.score; coverage = Math.max(coverage, found.coverage); }
           joined = joined || !!(found && found.joined);
         });
